@@ -1,0 +1,37 @@
+/**
+ * Slate types of Concord's body: the block elements and text marks named in
+ * src/protocol/document.ts, declared to Slate through `CustomTypes`.
+ */
+import type { BaseEditor, Descendant } from 'slate';
+import type { ReactEditor } from 'slate-react';
+import type { CursorEditor, YHistoryEditor, YjsEditor } from '@slate-yjs/core';
+import type { BlockType, Mark } from '../protocol/document';
+
+export type ListType = typeof BlockType.bulletedList | typeof BlockType.numberedList;
+
+export interface BlockElement {
+  type: BlockType;
+  children: Descendant[];
+}
+
+export type FormattedText = { text: string } & Partial<Record<Mark, true>>;
+
+/** Presence data each tab publishes in awareness under the `user` field. */
+export interface PresenceUser extends Record<string, unknown> {
+  name: string;
+  color: string;
+}
+
+export type ConcordEditor = BaseEditor &
+  ReactEditor &
+  YjsEditor &
+  YHistoryEditor &
+  CursorEditor<PresenceUser>;
+
+declare module 'slate' {
+  interface CustomTypes {
+    Editor: ConcordEditor;
+    Element: BlockElement;
+    Text: FormattedText;
+  }
+}

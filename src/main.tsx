@@ -1,0 +1,42 @@
+/**
+ * Entry point and routes: `/` start page, `/d/<room>` editor, `/lab` the lab.
+ * Routes are plain page loads; each page is its own lazily loaded chunk.
+ */
+import { StrictMode, Suspense, lazy } from 'react';
+import { createRoot } from 'react-dom/client';
+import { isValidRoomId } from './protocol/constants';
+import './styles.css';
+
+const StartPage = lazy(() => import('./home/StartPage'));
+const DocumentPage = lazy(() => import('./editor/DocumentPage'));
+const LabPage = lazy(() => import('./lab/LabPage'));
+
+function route(pathname: string) {
+  if (pathname === '/' || pathname === '') return <StartPage />;
+  if (pathname === '/lab' || pathname === '/lab/') return <LabPage />;
+  const doc = /^\/d\/([^/]+)\/?$/.exec(pathname);
+  if (doc) {
+    const room = decodeURIComponent(doc[1]);
+    if (isValidRoomId(room)) return <DocumentPage key={room} room={room} />;
+    return <NotFound message={`"${room}" is not a valid document id: use 1–64 letters, digits, "-" or "_".`} />;
+  }
+  return <NotFound message={`Nothing lives at ${pathname}.`} />;
+}
+
+function NotFound({ message }: { message: string }) {
+  return (
+    <main className="page narrow">
+      <h1>Not found</h1>
+      <p>{message}</p>
+      <p>
+        <a href="/">Back to the start page</a>
+      </p>
+    </main>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Suspense fallback={<div className="loading">Loading…</div>}>{route(window.location.pathname)}</Suspense>
+  </StrictMode>,
+);

@@ -1,0 +1,35 @@
+/**
+ * The document schema: which shared types a room's Y.Doc holds. Both the relay
+ * (which seeds new documents) and the browser (which binds the editor) use it.
+ */
+
+/** `Y.XmlText` root that @slate-yjs/core binds the Slate body to. */
+export const CONTENT_ROOT = 'content';
+/** `Y.Text` root holding the document title. */
+export const TITLE_ROOT = 'title';
+
+/** Block element types of the body (the Slate `type` attribute). */
+export const BlockType = {
+  paragraph: 'paragraph',
+  headingOne: 'heading-one',
+  headingTwo: 'heading-two',
+  bulletedList: 'bulleted-list',
+  numberedList: 'numbered-list',
+  listItem: 'list-item',
+  blockQuote: 'block-quote',
+} as const;
+export type BlockType = (typeof BlockType)[keyof typeof BlockType];
+
+/** Text marks of the body. */
+export const MARKS = ['bold', 'italic', 'underline', 'code'] as const;
+export type Mark = (typeof MARKS)[number];
+
+/**
+ * The body of a new document: one empty paragraph. The relay writes it (never a
+ * client) with a fixed Yjs client id, so every relay produces identical items
+ * and two seeds of one room merge into one paragraph instead of two.
+ */
+export const NEW_DOCUMENT_BODY = [{ type: BlockType.paragraph, children: [{ text: '' }] }];
+
+/** Yjs client id that authors the seed. Random client ids are 32-bit and never 1 in practice. */
+export const SEED_CLIENT_ID = 1;
