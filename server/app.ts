@@ -1,0 +1,71 @@
+/**
+ * Composes the relay: storage → rooms → WebSocket relay + HTTP on one port.
+ * `startConcord` is what main.ts runs and what tests start in-process.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CloseCode } from '../src/protocol/constants';
+import type { Config } from './config';
+import { createRequestHandler } from './http';
+import { createLogger, type Logger } from './log';
+import { createMetrics } from './metrics';
+import { attachRelay } from './relay/relay';
+import { Rooms } from './relay/rooms';
+import { openSqliteStorage } from './storage/sqlite';
+
+export const DATABASE_FILE = 'concord.sqlite';
+
+export interface Concord {
+  /** The port actually bound (useful with PORT=0). */
+  readonly port: number;
+  readonly url: string;
+  readonly rooms: Rooms;
+  /** Stops accepting, flushes, closes sockets, stores every room, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startConcord(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Concord> {
+  const metrics = createMetrics();
+  const storage = openSqliteStorage(join(config.dataDir, DATABASE_FILE));
+  const rooms = new Rooms(storage, config, metrics, log);
+  let relay: ReturnType<typeof attachRelay> | null = null;
+  const server = createServer(
+    createRequestHandler({
+      staticDir: config.staticDir,
+      metrics,
+      health: () => ({ rooms: rooms.size, connections: relay?.connections.size ?? 0 }),
+    }),
+  );
+  relay = attachRelay(server, { rooms, metrics, log, config });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info({ host: config.host, port, dataDir: config.dataDir }, 'concord relay listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    url: `http://${config.host}:${port}`,
+    rooms,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        rooms.flush();
+        relay!.closeAll(CloseCode.goingAway, 'relay shutting down');
+        server.closeAllConnections();
+        await stopped;
+        rooms.closeAll();
+        storage.close();
+        log.info('concord relay stopped');
+      })();
+      return closing;
+    },
+  };
+}

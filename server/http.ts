@@ -1,0 +1,65 @@
+/**
+ * The HTTP side of the one port: the built app (with the SPA fallback for
+ * /d/<room> and /lab), /healthz and /metrics.
+ */
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import sirv from 'sirv';
+import { Paths } from '../src/protocol/constants';
+import type { Metrics } from './metrics';
+
+export interface HttpDeps {
+  staticDir: string;
+  metrics: Metrics;
+  health: () => Record<string, unknown>;
+}
+
+export function createRequestHandler({ staticDir, metrics, health }: HttpDeps) {
+  const built = existsSync(join(staticDir, 'index.html'));
+  const serveApp = built
+    ? sirv(staticDir, { single: true, etag: true, gzip: false, setHeaders: cacheHeaders })
+    : null;
+
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === Paths.health) {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ status: 'ok', ...health() }));
+      return;
+    }
+    if (path === Paths.metrics) {
+      metrics.registry.metrics().then(
+        (text) => {
+          response.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+          response.end(text);
+        },
+        (error: Error) => {
+          response.writeHead(500, { 'Content-Type': 'text/plain' });
+          response.end(`metrics failed: ${error.message}\n`);
+        },
+      );
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { 'Content-Type': 'text/plain', Allow: 'GET, HEAD' });
+      response.end('method not allowed\n');
+      return;
+    }
+    if (!serveApp) {
+      response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end(`The app is not built (no ${staticDir}/index.html). Run "npm run build" or "npm start".\n`);
+      return;
+    }
+    serveApp(request, response, () => {
+      response.writeHead(404, { 'Content-Type': 'text/plain' });
+      response.end('not found\n');
+    });
+  };
+}
+
+/** Hashed assets are immutable; index.html must always be revalidated. */
+function cacheHeaders(response: ServerResponse, pathname: string): void {
+  if (pathname.startsWith('/assets/')) response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+  else response.setHeader('Cache-Control', 'no-cache');
+}

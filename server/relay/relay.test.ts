@@ -1,0 +1,227 @@
+/**
+ * The relay's promises, numbered (STYLE.md §7); each test names its rule.
+ *
+ * R1 Clients of one room converge.
+ * R2 An update goes to every other socket of the room, never back to its sender.
+ * R3 A frame that does not decode closes only its socket, with 4400 (1009 if too big);
+ *    the room and its other clients carry on, and the stored state is unchanged.
+ * R4 `saved` is sent only after the commit that holds the sender's updates.
+ * R5 An invalid room id is refused before the upgrade with HTTP 400.
+ * R6 A new document is seeded once, by the relay, however many clients open it together.
+ * R7 What was saved survives a restart, compaction and idle unloading.
+ * R8 A stock y-websocket client can read and write.
+ */
+import { join } from 'node:path';
+import { WebsocketProvider } from 'y-websocket';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloseCode, Limits, MessageType } from '../../src/protocol/constants';
+import { CONTENT_ROOT } from '../../src/protocol/document';
+import { DATABASE_FILE } from '../app';
+import { openSqliteStorage } from '../storage/sqlite';
+import { docFromStored } from '../storage/storage.contract';
+import { RawClient, startTestRelay, title, type TestRelay } from './testing';
+
+let relay: TestRelay;
+const clients: RawClient[] = [];
+
+function connect(room: string, query?: string, options?: { sync?: boolean }): RawClient {
+  const client = new RawClient(relay.wsUrl(room, query), options);
+  clients.push(client);
+  return client;
+}
+
+function storedTitle(room: string): string {
+  const storage = openSqliteStorage(join(relay.dataDir, DATABASE_FILE));
+  try {
+    return docFromStored(storage.load(room)).getText('title').toString();
+  } finally {
+    storage.close();
+  }
+}
+
+beforeEach(async () => {
+  relay = await startTestRelay();
+});
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await relay.stop();
+});
+
+describe('relay', () => {
+  it('R1: two raw clients converge', async () => {
+    const alice = connect('r1');
+    const bob = connect('r1');
+    await Promise.all([alice.opened, bob.opened]);
+    alice.doc.getText('title').insert(0, 'alice ');
+    bob.doc.getText('title').insert(0, 'bob ');
+    await alice.until(() => title(alice).length === 10, 'alice to see bob');
+    await bob.until(() => title(bob).length === 10, 'bob to see alice');
+    expect(title(alice)).toBe(title(bob));
+    expect(title(alice)).toContain('alice ');
+    expect(title(alice)).toContain('bob ');
+  });
+
+  it('R2: the sender is not echoed', async () => {
+    const alice = connect('r2');
+    const bob = connect('r2');
+    await Promise.all([alice.opened, bob.opened]);
+    await alice.until(() => alice.acks.length > 0, 'alice handshake ack');
+    await bob.until(() => bob.acks.length > 0, 'bob handshake ack');
+    const seenByAlice = alice.received.length;
+    alice.doc.getText('title').insert(0, 'from alice');
+    await bob.until(() => title(bob) === 'from alice', 'bob to see alice');
+    bob.doc.getText('title').insert(0, 'B');
+    await alice.until(() => title(alice) === 'Bfrom alice', 'alice to see bob');
+    const updatesToAlice = alice.received.slice(seenByAlice).filter((f) => f[0] === MessageType.sync);
+    expect(updatesToAlice).toHaveLength(1); // bob's, and not her own
+  });
+
+  it.each([
+    ['random bytes', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])],
+    ['unknown message type', new Uint8Array([42, 1, 2, 3])],
+    ['truncated varint', new Uint8Array([0x80])],
+    ['sync update with a length prefix past the frame', new Uint8Array([0, 2, 100, 1, 2])],
+    ['sync update that is not a Yjs update', new Uint8Array([0, 2, 4, 0xff, 0xfe, 0xfd, 0xfc])],
+    ['unknown sync step', new Uint8Array([0, 9, 1, 0])],
+    ['awareness garbage', new Uint8Array([1, 3, 0xff, 0xff, 0xff])],
+    ['a client sending `saved`', new Uint8Array([MessageType.saved, 0, 0])],
+  ])('R3: %s closes only that socket with 4400, state unchanged', async (_name, frame) => {
+    const alice = connect('r3');
+    const bob = connect('r3');
+    await Promise.all([alice.opened, bob.opened]);
+    alice.doc.getText('title').insert(0, 'kept');
+    await alice.until(() => alice.acks.some((a) => a.committedUpdateFrames >= 2), 'alice saved');
+    await bob.until(() => title(bob) === 'kept', 'bob to see alice');
+    const mallory = connect('r3', 'acks=1', { sync: false });
+    await mallory.opened;
+    mallory.send(frame);
+    expect(await mallory.closed).toBe(CloseCode.malformed);
+    // Everyone else carries on.
+    bob.doc.getText('title').insert(4, '!');
+    await alice.until(() => title(alice) === 'kept!', 'alice to see bob after the attack');
+    expect(alice.closeCode).toBeNull();
+    expect(bob.closeCode).toBeNull();
+    await bob.until(() => bob.acks.some((a) => a.committedUpdateFrames >= 2), 'bob saved');
+    expect(storedTitle('r3')).toBe('kept!');
+  });
+
+  it('R3: a text frame closes with 4400', async () => {
+    const mallory = connect('r3t', '', { sync: false });
+    await mallory.opened;
+    mallory.send('hello');
+    expect(await mallory.closed).toBe(CloseCode.malformed);
+  });
+
+  it('R3: a frame over MAX_FRAME_BYTES closes with 1009, the room carries on', async () => {
+    const alice = connect('r3big');
+    const mallory = connect('r3big', '', { sync: false });
+    await Promise.all([alice.opened, mallory.opened]);
+    mallory.send(new Uint8Array(Limits.MAX_FRAME_BYTES + 1));
+    expect(await mallory.closed).toBe(CloseCode.tooBig);
+    alice.doc.getText('title').insert(0, 'still here');
+    await alice.until(() => alice.acks.some((a) => a.committedUpdateFrames >= 2), 'alice saved');
+    expect(storedTitle('r3big')).toBe('still here');
+  });
+
+  it('R4: the saved ack follows the commit that holds the update', async () => {
+    const alice = connect('r4');
+    await alice.opened;
+    await alice.until(() => alice.acks.length > 0, 'handshake ack');
+    const before = alice.acks.length;
+    alice.doc.getText('title').insert(0, 'durable');
+    await alice.until(() => alice.acks.length > before, 'the ack for the edit');
+    // Read the database from a second connection the moment the ack arrives.
+    expect(storedTitle('r4')).toBe('durable');
+    const ack = alice.acks.at(-1)!;
+    expect(ack.committedUpdateFrames).toBe(2); // the handshake's step 2, then the edit
+    expect(Y.decodeStateVector(ack.stateVector).get(alice.doc.clientID)).toBe(7);
+  });
+
+  it('R4: clients that did not ask for acks never receive them', async () => {
+    const stock = connect('r4b', '');
+    await stock.opened;
+    stock.doc.getText('title').insert(0, 'x');
+    const observer = connect('r4b');
+    await observer.until(() => title(observer) === 'x', 'observer to see the edit');
+    expect(stock.received.some((f) => f[0] === MessageType.saved)).toBe(false);
+  });
+
+  it.each(['bad room', 'a/b', 'x'.repeat(65), '%00', ''])('R5: room id %j is refused with 400', async (room) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${relay.concord.port}/ws/${encodeURIComponent(room)}`);
+    const status = await new Promise<number>((resolve) => {
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve(101));
+      socket.on('error', () => undefined);
+    });
+    expect(status).toBe(400);
+  });
+
+  it('R6: clients opening a new document together see exactly one seeded paragraph', async () => {
+    const tabs = [connect('r6'), connect('r6'), connect('r6')];
+    await Promise.all(tabs.map((tab) => tab.opened));
+    for (const tab of tabs) {
+      await tab.until(() => tab.doc.get(CONTENT_ROOT, Y.XmlText).length === 1, 'the seed');
+    }
+    const delta = tabs[0].doc.get(CONTENT_ROOT, Y.XmlText).toDelta() as Array<{ insert: Y.XmlText }>;
+    expect(delta).toHaveLength(1);
+    expect(delta[0].insert.getAttribute('type')).toBe('paragraph');
+  });
+
+  it('R7: saved edits survive a restart, compaction and idle unloading', async () => {
+    await relay.stop();
+    relay = await startTestRelay({ COMPACT_AFTER_UPDATES: '5', ROOM_IDLE_UNLOAD_MS: '0' });
+    const alice = connect('r7');
+    await alice.opened;
+    for (let i = 0; i < 12; i++) alice.doc.getText('title').insert(i, String(i % 10));
+    await alice.until(() => alice.acks.some((a) => a.committedUpdateFrames >= 13), 'all saved');
+    alice.close();
+    await alice.closed;
+    await relay.restart();
+    const bob = connect('r7');
+    await bob.until(() => title(bob) === '012345678901', 'bob to load the stored document');
+    const stored = openSqliteStorage(join(relay.dataDir, DATABASE_FILE));
+    try {
+      expect(stored.load('r7').snapshot).not.toBeNull(); // compaction ran
+    } finally {
+      stored.close();
+    }
+  });
+
+  it('R7: an idle room is stored and unloaded, then loads again', async () => {
+    await relay.stop();
+    relay = await startTestRelay({ ROOM_IDLE_UNLOAD_MS: '0' });
+    const alice = connect('r7idle');
+    await alice.opened;
+    alice.doc.getText('title').insert(0, 'idle');
+    await alice.until(() => alice.acks.some((a) => a.committedUpdateFrames >= 2), 'saved');
+    alice.close();
+    await alice.closed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    relay.concord.rooms.unloadIdle();
+    expect(relay.concord.rooms.peek('r7idle')).toBeUndefined();
+    const bob = connect('r7idle');
+    await bob.until(() => title(bob) === 'idle', 'bob to load it again');
+  });
+
+  it('R8: a stock y-websocket client reads and writes', async () => {
+    const alice = connect('r8');
+    await alice.opened;
+    alice.doc.getText('title').insert(0, 'from raw');
+    await alice.until(() => alice.acks.some((a) => a.committedUpdateFrames >= 2), 'saved');
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(`ws://127.0.0.1:${relay.concord.port}/ws`, 'r8', doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    try {
+      await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+      expect(doc.getText('title').toString()).toBe('from raw');
+      doc.getText('title').insert(0, 'stock ');
+      await alice.until(() => title(alice) === 'stock from raw', 'the raw client to see the stock write');
+    } finally {
+      provider.destroy();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The rooms held in memory: loaded from storage on first use, compacted when
+ * their log grows, stored and unloaded when nobody has been in them for a while.
+ */
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import type { Storage } from '../storage/storage';
+import { Room } from './room';
+import { WriteBatcher } from './writeBatcher';
+
+export class Rooms {
+  private readonly rooms = new Map<string, Room>();
+  private readonly batcher: WriteBatcher;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly config: Pick<Config, 'roomIdleUnloadMs' | 'compactAfterUpdates'>,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.batcher = new WriteBatcher(storage, metrics, log, (room, appended) => {
+      room.afterCommit(appended);
+      if (room.logLength >= this.config.compactAfterUpdates) this.compact(room);
+    });
+    const sweepEveryMs = Math.max(250, Math.min(10_000, Math.floor(config.roomIdleUnloadMs / 2)));
+    this.sweeper = setInterval(() => this.unloadIdle(), sweepEveryMs);
+    this.sweeper.unref();
+  }
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** The room, loaded from storage if it is not in memory. */
+  open(name: string): Room {
+    let room = this.rooms.get(name);
+    if (!room) {
+      room = new Room(name, this.storage.load(name), this.batcher, this.log);
+      this.rooms.set(name, room);
+      this.metrics.roomsLoaded.set(this.rooms.size);
+      this.log.debug({ room: name, log: room.logLength }, 'room loaded');
+    }
+    return room;
+  }
+
+  peek(name: string): Room | undefined {
+    return this.rooms.get(name);
+  }
+
+  /** Commits every queued update now (used before unloading and at shutdown). */
+  flush(): boolean {
+    return this.batcher.flush();
+  }
+
+  private compact(room: Room): void {
+    try {
+      this.storage.compact(room.name, room.encodeState());
+      room.logLength = 0;
+      this.metrics.compactions.inc();
+    } catch (error) {
+      // The log is intact; compaction is retried after the next commit.
+      this.log.error({ err: error, room: room.name }, 'compaction failed');
+    }
+  }
+
+  /** Stores and unloads rooms nobody has been in for `roomIdleUnloadMs`. */
+  unloadIdle(now = Date.now()): void {
+    for (const room of this.rooms.values()) {
+      if (room.idleSince !== null && now - room.idleSince >= this.config.roomIdleUnloadMs) this.unload(room);
+    }
+  }
+
+  private unload(room: Room): void {
+    if (!this.flush()) return; // storage is failing: keep the room (and its updates) in memory
+    if (room.logLength > 0) this.compact(room);
+    room.destroy();
+    this.rooms.delete(room.name);
+    this.metrics.roomsLoaded.set(this.rooms.size);
+  }
+
+  /** Stores and unloads every room (shutdown). */
+  closeAll(): void {
+    clearInterval(this.sweeper);
+    for (const room of [...this.rooms.values()]) this.unload(room);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Test support: a relay on a random port with its own data directory, and a
+ * raw protocol client that shows every frame (tests of the relay use it
+ * instead of a provider so they can see echoes, acks and close codes).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { decodeSaved, type SavedAck } from '../../src/protocol/codec';
+import { MessageType } from '../../src/protocol/constants';
+import { startConcord, type Concord } from '../app';
+import { loadConfig, type Config } from '../config';
+import { createLogger } from '../log';
+
+export interface TestRelay {
+  concord: Concord;
+  config: Config;
+  dataDir: string;
+  wsUrl: (room: string, query?: string) => string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestRelay(env: Record<string, string> = {}, dataDir?: string): Promise<TestRelay> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'concord-relay-'));
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', STATIC_DIR: join(dir, 'no-app'), ...env });
+  const relay: TestRelay = {
+    concord: await startConcord(config, createLogger('silent')),
+    config,
+    dataDir: dir,
+    wsUrl: (room, query = 'acks=1') => `ws://127.0.0.1:${relay.concord.port}/ws/${room}${query ? `?${query}` : ''}`,
+    async restart() {
+      await relay.concord.close();
+      relay.concord = await startConcord({ ...config, port: relay.concord.port }, createLogger('silent'));
+    },
+    async stop() {
+      await relay.concord.close();
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return relay;
+}
+
+/** A client that speaks the protocol by hand and records what it receives. */
+export class RawClient {
+  readonly doc = new Y.Doc();
+  readonly socket: WebSocket;
+  readonly received: Uint8Array[] = [];
+  readonly acks: SavedAck[] = [];
+  closeCode: number | null = null;
+  private waiters: Array<() => void> = [];
+  readonly opened: Promise<void>;
+  readonly closed: Promise<number>;
+
+  constructor(url: string, { sync = true }: { sync?: boolean } = {}) {
+    this.socket = new WebSocket(url);
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+    this.closed = new Promise((resolve) => {
+      this.socket.once('close', (code) => {
+        this.closeCode = code;
+        resolve(code);
+        this.notify();
+      });
+    });
+    this.socket.on('message', (data: Buffer) => {
+      const frame = new Uint8Array(data);
+      this.received.push(frame);
+      if (frame[0] === MessageType.saved) this.acks.push(decodeSaved(frame));
+      if (sync && frame[0] === MessageType.sync) {
+        const decoder = decoding.createDecoder(frame);
+        decoding.readVarUint(decoder);
+        const reply = encoding.createEncoder();
+        encoding.writeVarUint(reply, MessageType.sync);
+        syncProtocol.readSyncMessage(decoder, reply, this.doc, 'relay');
+        if (encoding.length(reply) > 1) this.socket.send(encoding.toUint8Array(reply));
+      }
+      this.notify();
+    });
+    if (sync) {
+      this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin === 'relay') return;
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MessageType.sync);
+        syncProtocol.writeUpdate(encoder, update);
+        this.send(encoding.toUint8Array(encoder));
+      });
+      this.opened.then(() => {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MessageType.sync);
+        syncProtocol.writeSyncStep1(encoder, this.doc);
+        this.send(encoding.toUint8Array(encoder));
+      });
+    }
+  }
+
+  send(frame: Uint8Array | string): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+  }
+
+  /** Resolves when `predicate` holds, re-checked after every frame; rejects after `timeoutMs`. */
+  async until(predicate: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+export const title = (client: RawClient) => client.doc.getText('title').toString();

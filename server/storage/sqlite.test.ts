@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { openSqliteStorage } from './sqlite';
+import { describeStorageContract, docFromStored } from './storage.contract';
+
+describeStorageContract('sqlite', openSqliteStorage);
+
+const BATCH = 50;
+
+/**
+ * S5 under a real crash: a child process appends batches of BATCH updates as
+ * fast as it can and is killed with SIGKILL mid-stream. The store must open,
+ * load, and hold only whole batches.
+ */
+it('S5: kill -9 during a stream of batches leaves a loadable store of whole batches', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'concord-crash-'));
+  const file = join(dir, 'concord.sqlite');
+  try {
+    const writer = `
+      import { openSqliteStorage } from ${JSON.stringify(join(import.meta.dirname, 'sqlite.ts'))};
+      import * as Y from 'yjs';
+      const storage = openSqliteStorage(${JSON.stringify(file)});
+      const doc = new Y.Doc();
+      const pending = [];
+      doc.on('update', (update) => pending.push({ room: 'crash', update }));
+      const text = doc.getText('title');
+      let batches = 0;
+      for (;;) {
+        for (let i = 0; i < ${BATCH}; i++) text.insert(text.length, 'x');
+        storage.append(pending.splice(0));
+        if (++batches === 20) process.stdout.write('ready\\n');
+      }
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', writer], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    const storage = openSqliteStorage(file);
+    const stored = storage.load('crash');
+    storage.close();
+    expect(stored.updates.length).toBeGreaterThanOrEqual(20 * BATCH);
+    expect(stored.updates.length % BATCH).toBe(0);
+    expect(docFromStored(stored).getText('title').length).toBe(stored.updates.length);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
