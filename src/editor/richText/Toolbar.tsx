@@ -1,0 +1,141 @@
+/**
+ * The formatting toolbar. Render it inside `<Slate>`: it reads the editor with
+ * `useSlate()` so the pressed states follow the selection.
+ *
+ * Buttons act on click (mouse, Enter or Space). Mouse-down is prevented so a
+ * mouse click never takes focus, and so the selection, away from the editor.
+ * Keyboard: the toolbar is one Tab stop; Left/Right/Home/End move between
+ * buttons (WAI-ARIA toolbar pattern).
+ */
+import { Fragment, useRef, useState, type JSX, type KeyboardEvent } from 'react';
+import { useSlate } from 'slate-react';
+import type { Editor } from 'slate';
+import { BlockType, type Mark } from '../../protocol/document';
+import { isBlockActive, isMarkActive, toggleBlock, toggleMark, type ToggleableBlock } from './commands';
+import { runHistory } from './hotkeys';
+import './richText.css';
+
+/** Class of the toolbar's root element (scopes richText.css). */
+export const TOOLBAR_CLASS = 'concord-toolbar';
+
+interface ToolbarItem {
+  /** Suffix of `data-testid="toolbar-<name>"`. */
+  name: string;
+  label: string;
+  glyph: string;
+  /** Shortcut as written for the title, with `Mod` standing for Ctrl or ⌘. */
+  shortcut?: string;
+  isActive?: (editor: Editor) => boolean;
+  run: (editor: Editor) => void;
+  /** Group index; a separator is drawn between groups. */
+  group: number;
+}
+
+const markItem = (mark: Mark, label: string, glyph: string, shortcut: string): ToolbarItem => ({
+  name: mark,
+  label,
+  glyph,
+  shortcut,
+  isActive: (editor) => isMarkActive(editor, mark),
+  run: (editor) => toggleMark(editor, mark),
+  group: 0,
+});
+
+const blockItem = (format: ToggleableBlock, label: string, glyph: string, group: number, shortcut?: string): ToolbarItem => ({
+  name: format,
+  label,
+  glyph,
+  shortcut,
+  isActive: (editor) => isBlockActive(editor, format),
+  run: (editor) => toggleBlock(editor, format),
+  group,
+});
+
+const ITEMS: readonly ToolbarItem[] = [
+  markItem('bold', 'Bold', 'B', 'Mod+B'),
+  markItem('italic', 'Italic', 'I', 'Mod+I'),
+  markItem('underline', 'Underline', 'U', 'Mod+U'),
+  markItem('code', 'Inline code', '</>', 'Mod+E'),
+  blockItem(BlockType.headingOne, 'Heading 1', 'H1', 1, 'Mod+Alt+1, or "# "'),
+  blockItem(BlockType.headingTwo, 'Heading 2', 'H2', 1, 'Mod+Alt+2, or "## "'),
+  blockItem(BlockType.bulletedList, 'Bulleted list', '•', 2, '"- " or "* "'),
+  blockItem(BlockType.numberedList, 'Numbered list', '1.', 2, '"1. "'),
+  blockItem(BlockType.blockQuote, 'Quote', '❝', 2, '"> "'),
+  { name: 'undo', label: 'Undo', glyph: '↶', shortcut: 'Mod+Z', run: (editor) => runHistory(editor, 'undo'), group: 3 },
+  { name: 'redo', label: 'Redo', glyph: '↷', shortcut: 'Mod+Shift+Z', run: (editor) => runHistory(editor, 'redo'), group: 3 },
+];
+
+const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
+function shortcutText(shortcut: string): string {
+  return IS_MAC ? shortcut.replace(/Mod\+/g, '⌘').replace(/Alt\+/g, '⌥').replace(/Shift\+/g, '⇧') : shortcut.replace(/Mod/g, 'Ctrl');
+}
+
+export interface ToolbarProps {
+  /** Extra class on the root, e.g. for placement by the page. */
+  className?: string;
+}
+
+export function Toolbar({ className }: ToolbarProps): JSX.Element {
+  const editor = useSlate();
+  const [focusIndex, setFocusIndex] = useState(0);
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+
+  const moveFocus = (index: number) => {
+    const next = (index + ITEMS.length) % ITEMS.length;
+    setFocusIndex(next);
+    buttons.current[next]?.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const keys: Record<string, () => void> = {
+      ArrowRight: () => moveFocus(focusIndex + 1),
+      ArrowLeft: () => moveFocus(focusIndex - 1),
+      Home: () => moveFocus(0),
+      End: () => moveFocus(ITEMS.length - 1),
+    };
+    const action = keys[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  };
+
+  return (
+    <div
+      className={className ? `${TOOLBAR_CLASS} ${className}` : TOOLBAR_CLASS}
+      role="toolbar"
+      aria-label="Formatting"
+      onKeyDown={onKeyDown}
+    >
+      {ITEMS.map((item, index) => {
+        const title = item.shortcut ? `${item.label} (${shortcutText(item.shortcut)})` : item.label;
+        const pressed = item.isActive ? item.isActive(editor) : undefined;
+        return (
+          <Fragment key={item.name}>
+            {index > 0 && ITEMS[index - 1].group !== item.group && (
+              <span className="concord-toolbar__separator" role="separator" aria-orientation="vertical" />
+            )}
+            <button
+              ref={(el) => {
+                buttons.current[index] = el;
+              }}
+              type="button"
+              className={`concord-toolbar__button concord-toolbar__button--${item.name}`}
+              data-testid={`toolbar-${item.name}`}
+              aria-label={item.label}
+              aria-pressed={pressed}
+              title={title}
+              tabIndex={index === focusIndex ? 0 : -1}
+              onFocus={() => setFocusIndex(index)}
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => item.run(editor)}
+            >
+              {item.glyph}
+            </button>
+          </Fragment>
+        );
+      })}
+    </div>
+  );
+}

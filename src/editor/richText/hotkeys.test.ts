@@ -1,0 +1,103 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createEditor, Editor } from 'slate';
+import { withHistory } from 'slate-history';
+import { handleRichTextKeyDown, type RichTextKeyEvent } from './hotkeys';
+import { at, h1, li, p, recordOps, setup, t, ul } from './testHelpers';
+
+const KEY_CODES: Record<string, number> = { Tab: 9, '`': 192 };
+
+/** A keydown as is-hotkey sees it. Not on macOS in Node, so `mod` is Ctrl. */
+function keydown(key: string, modifiers: Partial<Pick<RichTextKeyEvent, 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>> = {}) {
+  const event = {
+    key,
+    which: KEY_CODES[key] ?? key.toUpperCase().charCodeAt(0),
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    altKey: false,
+    ...modifiers,
+    preventDefault: vi.fn(),
+  };
+  return event;
+}
+
+describe('handleRichTextKeyDown', () => {
+  it.each([
+    ['b', 'bold'],
+    ['i', 'italic'],
+    ['u', 'underline'],
+    ['e', 'code'],
+  ] as const)('Ctrl+%s toggles %s on the selection', (key, mark) => {
+    const editor = setup([p('ab')], [at([0], 0), at([0], 1)]);
+    const event = keydown(key, { ctrlKey: true });
+    expect(handleRichTextKeyDown(editor, event)).toBe(true);
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(editor.children).toEqual([p(t('a', { [mark]: true }), t('b'))]);
+    handleRichTextKeyDown(editor, keydown(key, { ctrlKey: true }));
+    expect(editor.children).toEqual([p('ab')]);
+  });
+
+  it('Ctrl+` toggles inline code', () => {
+    const editor = setup([p('ab')], [at([0], 0), at([0], 2)]);
+    expect(handleRichTextKeyDown(editor, keydown('`', { ctrlKey: true }))).toBe(true);
+    expect(editor.children).toEqual([p(t('ab', { code: true }))]);
+  });
+
+  it('Ctrl+Alt+1 toggles heading one', () => {
+    const editor = setup([p('x')], at([0]));
+    expect(handleRichTextKeyDown(editor, keydown('1', { ctrlKey: true, altKey: true }))).toBe(true);
+    expect(editor.children).toEqual([h1('x')]);
+  });
+
+  it('Ctrl+Z undoes and Ctrl+Shift+Z / Ctrl+Y redo (slate-history as a stand-in for withYHistory)', () => {
+    const editor = setup([p('a')], at([0], 1), withHistory(createEditor()) as unknown as Editor);
+    Editor.insertText(editor, 'b');
+    const undo = keydown('z', { ctrlKey: true });
+    expect(handleRichTextKeyDown(editor, undo)).toBe(true);
+    expect(undo.preventDefault).toHaveBeenCalled();
+    expect(editor.children).toEqual([p('a')]);
+    expect(handleRichTextKeyDown(editor, keydown('z', { ctrlKey: true, shiftKey: true }))).toBe(true);
+    expect(editor.children).toEqual([p('ab')]);
+    handleRichTextKeyDown(editor, keydown('z', { ctrlKey: true }));
+    expect(editor.children).toEqual([p('a')]);
+    expect(handleRichTextKeyDown(editor, keydown('y', { ctrlKey: true }))).toBe(true);
+    expect(editor.children).toEqual([p('ab')]);
+  });
+
+  it('undo/redo without a history plugin are handled and change nothing', () => {
+    const editor = setup([p('a')], at([0]));
+    const event = keydown('z', { ctrlKey: true });
+    const ops = recordOps(editor, () => expect(handleRichTextKeyDown(editor, event)).toBe(true));
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(ops).toEqual([]);
+  });
+
+  it('Tab / Shift+Tab indent and outdent a list item', () => {
+    const editor = setup([ul(li('a'), li('b'))], at([0, 1]));
+    const tab = keydown('Tab');
+    expect(handleRichTextKeyDown(editor, tab)).toBe(true);
+    expect(tab.preventDefault).toHaveBeenCalled();
+    expect(editor.children).toEqual([ul(li('a'), ul(li('b')))]);
+    expect(handleRichTextKeyDown(editor, keydown('Tab', { shiftKey: true }))).toBe(true);
+    expect(editor.children).toEqual([ul(li('a'), li('b'))]);
+  });
+
+  it('Tab outside a list is swallowed: no focus change, no edit', () => {
+    const editor = setup([p('a')], at([0], 1));
+    const tab = keydown('Tab');
+    const ops = recordOps(editor, () => expect(handleRichTextKeyDown(editor, tab)).toBe(true));
+    expect(tab.preventDefault).toHaveBeenCalled();
+    expect(ops).toEqual([]);
+    expect(editor.children).toEqual([p('a')]);
+  });
+
+  it('ignores other keys and keys during IME composition', () => {
+    const editor = setup([p('a')], at([0]));
+    const plain = keydown('b');
+    expect(handleRichTextKeyDown(editor, plain)).toBe(false);
+    expect(plain.preventDefault).not.toHaveBeenCalled();
+    const composing = { ...keydown('b', { ctrlKey: true }), isComposing: true };
+    expect(handleRichTextKeyDown(editor, composing)).toBe(false);
+    expect(editor.children).toEqual([p('a')]);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Keyboard shortcuts of the rich-text layer. `mod` is Cmd on macOS and Ctrl
+ * elsewhere (is-hotkey decides from the user agent).
+ */
+import isHotkey, { type KeyboardEventLike } from 'is-hotkey';
+import type { Editor } from 'slate';
+import { BlockType, type Mark } from '../../protocol/document';
+import { indentListItem, isInList, outdentListItem, toggleBlock, toggleMark, type ToggleableBlock } from './commands';
+
+/** The fields of a DOM or React keyboard event that the handler reads. */
+export interface RichTextKeyEvent extends KeyboardEventLike {
+  preventDefault(): void;
+  /** Set while an IME composes text; shortcuts must not fire then. */
+  nativeEvent?: { isComposing?: boolean };
+  isComposing?: boolean;
+}
+
+/** Shortcut of each mark, also shown in the toolbar's titles. */
+export const MARK_HOTKEYS: Readonly<Record<Mark, readonly string[]>> = {
+  bold: ['mod+b'],
+  italic: ['mod+i'],
+  underline: ['mod+u'],
+  code: ['mod+e', 'ctrl+`'],
+};
+
+export const BLOCK_HOTKEYS: ReadonlyArray<readonly [string, ToggleableBlock]> = [
+  ['mod+alt+1', BlockType.headingOne],
+  ['mod+alt+2', BlockType.headingTwo],
+];
+
+export const UNDO_HOTKEY = 'mod+z';
+export const REDO_HOTKEYS = ['mod+shift+z', 'ctrl+y'] as const;
+
+const isUndo = isHotkey(UNDO_HOTKEY);
+const isRedo = isHotkey([...REDO_HOTKEYS]);
+const isTab = isHotkey('tab');
+const isShiftTab = isHotkey('shift+tab');
+const markMatchers = (Object.keys(MARK_HOTKEYS) as Mark[]).map((mark) => [mark, isHotkey([...MARK_HOTKEYS[mark]])] as const);
+const blockMatchers = BLOCK_HOTKEYS.map(([hotkey, format]) => [format, isHotkey(hotkey)] as const);
+
+/** Calls `editor.undo()` / `editor.redo()` when the editor has them (withYHistory adds them). */
+export function runHistory(editor: Editor, action: 'undo' | 'redo'): void {
+  const fn = (editor as Partial<Record<'undo' | 'redo', unknown>>)[action];
+  if (typeof fn === 'function') fn.call(editor);
+}
+
+/**
+ * Handles a keydown in the editor. Returns true (after preventDefault) when the
+ * key was a rich-text shortcut, so the caller skips its own handling.
+ */
+export function handleRichTextKeyDown(editor: Editor, event: RichTextKeyEvent): boolean {
+  if (event.isComposing || event.nativeEvent?.isComposing) return false;
+
+  for (const [mark, matches] of markMatchers) {
+    if (matches(event)) {
+      event.preventDefault();
+      toggleMark(editor, mark);
+      return true;
+    }
+  }
+  for (const [format, matches] of blockMatchers) {
+    if (matches(event)) {
+      event.preventDefault();
+      toggleBlock(editor, format);
+      return true;
+    }
+  }
+  if (isUndo(event)) {
+    event.preventDefault();
+    runHistory(editor, 'undo');
+    return true;
+  }
+  if (isRedo(event)) {
+    event.preventDefault();
+    runHistory(editor, 'redo');
+    return true;
+  }
+  // Tab never leaves the editor mid-typing: in a list it nests, elsewhere it is a no-op.
+  if (isTab(event)) {
+    event.preventDefault();
+    if (isInList(editor)) indentListItem(editor);
+    return true;
+  }
+  if (isShiftTab(event)) {
+    event.preventDefault();
+    if (isInList(editor)) outdentListItem(editor);
+    return true;
+  }
+  return false;
+}
