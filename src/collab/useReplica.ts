@@ -1,0 +1,30 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { createReplica, type Replica, type ReplicaStatus } from './replica';
+
+/**
+ * The replica of `room` for this component's lifetime. Created in the effect
+ * (not during render) so StrictMode's mount–unmount–mount leaves exactly one
+ * live provider.
+ */
+export function useReplica(room: string): Replica | null {
+  const [replica, setReplica] = useState<Replica | null>(null);
+  useEffect(() => {
+    const created = createReplica(room);
+    created.connect();
+    setReplica(created);
+    return () => {
+      created.destroy();
+      setReplica(null);
+    };
+  }, [room]);
+  return replica;
+}
+
+const CONNECTING: ReplicaStatus = { connection: 'connecting', save: 'saved', pending: 0, loaded: false };
+
+export function useReplicaStatus(replica: Replica | null): ReplicaStatus {
+  return useSyncExternalStore(
+    (listener) => replica?.subscribe(listener) ?? (() => {}),
+    () => replica?.status() ?? CONNECTING,
+  );
+}

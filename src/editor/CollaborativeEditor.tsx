@@ -1,0 +1,53 @@
+/** The body editor of one document: Slate bound to the replica's Y.Doc. */
+import { YjsEditor } from '@slate-yjs/core';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Editable, Slate } from 'slate-react';
+import type { Replica } from '../collab/replica';
+import { RemoteCursorOverlay } from './RemoteCursors';
+import { createCollaborativeEditor } from './createEditor';
+import { EDITOR_CLASS, renderElement, renderLeaf } from './richText/elements';
+import { handleRichTextKeyDown } from './richText/hotkeys';
+import { Toolbar } from './richText/Toolbar';
+import type { PresenceUser } from './schema';
+
+export function CollaborativeEditor({ replica, user, readOnly }: { replica: Replica; user: PresenceUser; readOnly?: boolean }) {
+  // Built once per replica; later name/colour changes are sent by the effect below.
+  const editor = useMemo(() => createCollaborativeEditor(replica.doc, replica.awareness, user), [replica]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [connected, setConnected] = useState(false);
+
+  useEffect(() => {
+    YjsEditor.connect(editor);
+    setConnected(true);
+    return () => {
+      YjsEditor.disconnect(editor);
+      setConnected(false);
+    };
+  }, [editor]);
+
+  useEffect(() => {
+    editor.sendCursorData(user);
+  }, [editor, user]);
+
+  const onKeyDown = useCallback((event: React.KeyboardEvent) => handleRichTextKeyDown(editor, event), [editor]);
+
+  if (!connected) return null;
+  return (
+    <Slate editor={editor} initialValue={editor.children}>
+      {!readOnly && <Toolbar />}
+      <div className={EDITOR_CLASS}>
+        <RemoteCursorOverlay>
+        <Editable
+          renderElement={renderElement}
+          renderLeaf={renderLeaf}
+          onKeyDown={onKeyDown}
+          readOnly={readOnly}
+          spellCheck
+          autoFocus
+          aria-label="Document body"
+          placeholder="Start writing…"
+        />
+        </RemoteCursorOverlay>
+      </div>
+    </Slate>
+  );
+}

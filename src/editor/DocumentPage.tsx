@@ -1,0 +1,51 @@
+/** `/d/<room>`: one document — title, toolbar, body, presence and status. */
+import { useCallback, useEffect, useState } from 'react';
+import { loadUser, saveUser } from '../collab/presence';
+import { rememberDocument } from '../collab/recentDocuments';
+import { usePeers } from '../collab/usePeers';
+import { useReplica, useReplicaStatus } from '../collab/useReplica';
+import { CollaborativeEditor } from './CollaborativeEditor';
+import { PresenceBar } from './PresenceBar';
+import { StatusBadges } from './StatusBadges';
+import { TitleField } from './TitleField';
+import type { PresenceUser } from './schema';
+import './document.css';
+
+export default function DocumentPage({ room }: { room: string }) {
+  const replica = useReplica(room);
+  const status = useReplicaStatus(replica);
+  const peers = usePeers(replica?.awareness ?? null);
+  const [user, setUser] = useState<PresenceUser>(() => loadUser());
+
+  useEffect(() => {
+    replica?.awareness.setLocalStateField('user', user);
+  }, [replica, user]);
+
+  const changeUser = useCallback((next: PresenceUser) => {
+    saveUser(next);
+    setUser(next);
+  }, []);
+  const onTitle = useCallback((title: string) => rememberDocument(room, title), [room]);
+
+  return (
+    <div className="document-page">
+      <header className="document-header">
+        <a className="brand" href="/" title="Start page">
+          Concord
+        </a>
+        {replica && status.loaded ? <TitleField doc={replica.doc} onTitle={onTitle} /> : <div className="title-field placeholder" />}
+        <StatusBadges status={status} />
+      </header>
+      <PresenceBar me={user} peers={peers} onChange={changeUser} />
+      <main className="document-body">
+        {replica && status.loaded ? (
+          <CollaborativeEditor replica={replica} user={user} />
+        ) : (
+          <p className="loading" data-testid="loading">
+            {status.connection === 'offline' ? 'The relay is unreachable; retrying…' : 'Opening the document…'}
+          </p>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+/**
+ * The editor stack, innermost first: Slate → Yjs binding (autoConnect off: we
+ * connect after the first sync, so no client ever inserts its own first
+ * paragraph) → caret kept across remote edits → per-user undo (Yjs
+ * UndoManager tracking only this editor's origin) → remote cursors via
+ * awareness → rich-text rules → React.
+ */
+import { withCursors, withYHistory, withYjs } from '@slate-yjs/core';
+import { createEditor } from 'slate';
+import { withReact } from 'slate-react';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { CONTENT_ROOT } from '../protocol/document';
+import { withRichText } from './richText/withRichText';
+import type { ConcordEditor, PresenceUser } from './schema';
+import { withStableSelection } from './stableSelection';
+
+export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user: PresenceUser): ConcordEditor {
+  const sharedRoot = doc.get(CONTENT_ROOT, Y.XmlText);
+  const bound = withStableSelection(withYjs(createEditor(), sharedRoot, { autoConnect: false }));
+  const history = withYHistory(bound);
+  const cursors = withCursors(history, awareness, { cursorDataField: 'user', data: user });
+  return withReact(withRichText(cursors)) as ConcordEditor;
+}
