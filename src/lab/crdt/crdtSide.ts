@@ -49,6 +49,8 @@ export class CrdtSide implements LabSide {
    * before it (assoc -1), so text arriving at the caret goes after it.
    */
   private readonly carets = new Map<UserId, Y.RelativePosition>();
+  /** The edit being applied, so the update it produces can be labelled with it. */
+  private editLabel = '';
 
   constructor(readonly scenario: Scenario, options: CrdtOptions) {
     this.ids = clientIds(scenario.participants, options.flipped);
@@ -82,7 +84,7 @@ export class CrdtSide implements LabSide {
     return {
       messages: this.sim.stats.messages,
       bytes: this.sim.stats.bytes,
-      metadata: `${c.items} items for ${c.chars} chars, ${c.tombstones} tombstones`,
+      metadata: `${plural(c.items, 'item')} for ${plural(c.chars, 'char')}, ${plural(c.tombstones, 'tombstone')}`,
       metadataCount: c.items,
       tombstones: c.tombstones,
     };
@@ -119,6 +121,7 @@ export class CrdtSide implements LabSide {
         this.edits.push({ at: sim.now, user, label, vc: sim.tick(user, label) });
         this.note(user, 'created', `${user} ${label} (clientID ${this.ids.get(user)})`);
         // The replica's update handler sends the resulting update.
+        this.editLabel = label;
         if (action.kind === 'insert') replica.insert(pos, action.text);
         else replica.delete(pos, action.len);
         const caret = action.kind === 'insert' ? pos + action.text.length : pos;
@@ -136,8 +139,9 @@ export class CrdtSide implements LabSide {
 
   private makeReplica(user: UserId): Replica {
     return new Replica(this.ids.get(user)!, (update) => {
-      this.sim.send(user, SERVER, { type: 'update', update, author: user } satisfies CrdtMessage, update.length, `update ${update.length} B`);
-      this.note(user, 'sent', `${user} sends a ${update.length}-byte update`);
+      const label = `${this.editLabel} · ${update.length} B`;
+      this.sim.send(user, SERVER, { type: 'update', update, author: user } satisfies CrdtMessage, update.length, label);
+      this.note(user, 'sent', `${user} sends a ${update.length}-byte update (${this.editLabel})`);
     });
   }
 
@@ -189,3 +193,5 @@ export class CrdtSide implements LabSide {
     this.trace.push({ at: this.sim.now, node, kind, text });
   }
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

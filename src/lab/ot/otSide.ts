@@ -64,7 +64,7 @@ export class OtSide implements LabSide {
       messages: this.sim.stats.messages,
       bytes: this.sim.stats.bytes,
       transforms,
-      metadata: `server log: ${this.server.log.length} ops`,
+      metadata: `server log: ${this.server.log.length} op${this.server.log.length === 1 ? '' : 's'}`,
       metadataCount: this.server.log.length,
     };
   }

@@ -13,7 +13,7 @@ function typeWord(user: UserId, word: string, pos: number): TimedAction[] {
 
 export const interleaving: Scenario = {
   id: 'interleaving',
-  title: 'Typing at the same spot',
+  title: 'Interleaving',
   caption:
     'Alice types "milk" and Bob types "eggs" at the same spot, one key every 40 ms. ' +
     'OT sends one op at a time and buffers the rest; Yjs chains each letter to the one before it. Do the words stay whole?',

@@ -4,7 +4,7 @@ import type { Scenario } from './types';
 /** The chapter's offline write (§3): a device acts as a leader while disconnected. */
 export const offline: Scenario = {
   id: 'offline',
-  title: 'Offline, then reconnect',
+  title: 'Offline',
   caption:
     'Bob boards a plane and keeps editing "Report" offline while Alice edits online. ' +
     'When Bob lands, OT replays his queued op against everything he missed; Yjs just merges the updates.',

@@ -3,7 +3,7 @@ import type { Scenario } from './types';
 
 export const threeUsers: Scenario = {
   id: 'three-users',
-  title: 'Three users, then a late joiner',
+  title: 'Three users',
   caption:
     'Alice, Bob and Carol all insert at position 0 at once; each is farther from the server. ' +
     'Then Dave (Paris) joins: OT sends him a snapshot; Yjs sends him every item, with ids and origins.',

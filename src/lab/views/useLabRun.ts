@@ -1,0 +1,90 @@
+/**
+ * The page's state is (scenario, flipped, history); the run is derived from it
+ * by replaying the history on a fresh LabRun. That keeps the screen a pure
+ * function of the teacher's actions: reset is "empty history", flipping the
+ * rule replays the same steps under the other rule.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { DEFAULT_SEED, LabRun } from '../run';
+import type { Scenario, UserAction, UserId } from '../scenarios/types';
+
+export type HistoryEntry =
+  | { type: 'step' }
+  | { type: 'end' }
+  | { type: 'act'; action: UserAction }
+  | { type: 'delay'; user: UserId; delayMs: number };
+
+export const PLAY_INTERVAL_MS = 450;
+
+export function replay(scenario: Scenario, flipped: boolean, history: readonly HistoryEntry[]): LabRun {
+  const run = new LabRun(scenario, { seed: DEFAULT_SEED, flipped });
+  for (const h of history) {
+    switch (h.type) {
+      case 'step':
+        run.step();
+        break;
+      case 'end':
+        run.runToEnd();
+        break;
+      case 'act':
+        run.act(h.action);
+        break;
+      case 'delay':
+        run.setDelay(h.user, h.delayMs);
+        break;
+    }
+  }
+  return run;
+}
+
+/** The latest time anything in a run happens or is due: the diagram's time axis. */
+export function horizonOf(run: LabRun): number {
+  let t = run.now;
+  for (const side of run.sides()) {
+    for (const m of side.sim.messages) t = Math.max(t, Number.isFinite(m.deliverAt) ? m.deliverAt : m.sentAt);
+  }
+  return t;
+}
+
+export function useLabRun(scenario: Scenario) {
+  const [flipped, setFlipped] = useState(false);
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [playing, setPlaying] = useState(false);
+
+  const run = useMemo(() => replay(scenario, flipped, history), [scenario, flipped, history]);
+  // The axis covers the whole run to come, so arrows do not rescale while stepping.
+  const horizon = useMemo(() => {
+    const end = replay(scenario, flipped, history);
+    end.runToEnd();
+    return Math.max(horizonOf(end), 100);
+  }, [scenario, flipped, history]);
+
+  const push = useCallback((h: HistoryEntry) => setHistory((prev) => [...prev, h]), []);
+  const step = useCallback(() => {
+    setPlaying(false);
+    push({ type: 'step' });
+  }, [push]);
+  const toEnd = useCallback(() => {
+    setPlaying(false);
+    push({ type: 'end' });
+  }, [push]);
+  const reset = useCallback(() => {
+    setPlaying(false);
+    setHistory([]);
+  }, []);
+  const act = useCallback((action: UserAction) => push({ type: 'act', action }), [push]);
+  const setDelay = useCallback((user: UserId, delayMs: number) => push({ type: 'delay', user, delayMs }), [push]);
+
+  const done = run.done;
+  useEffect(() => {
+    if (!playing) return;
+    if (done) {
+      setPlaying(false);
+      return;
+    }
+    const timer = setTimeout(() => push({ type: 'step' }), PLAY_INTERVAL_MS);
+    return () => clearTimeout(timer);
+  }, [playing, done, history, push]);
+
+  return { run, horizon, flipped, setFlipped, playing, setPlaying, step, toEnd, reset, act, setDelay };
+}
