@@ -5,12 +5,17 @@
 import type { BaseEditor, Descendant } from 'slate';
 import type { ReactEditor } from 'slate-react';
 import type { CursorEditor, YHistoryEditor, YjsEditor } from '@slate-yjs/core';
-import type { BlockType, Mark } from '../protocol/document';
+import type { BlockType, ListType, Mark } from '../protocol/document';
 
-export type ListType = typeof BlockType.bulletedList | typeof BlockType.numberedList;
+export type { ListType } from '../protocol/document';
+import type { StableSelectionEditor } from './stableSelection';
 
 export interface BlockElement {
   type: BlockType;
+  /** Only on `list-item`: bullet or number. */
+  listType?: ListType;
+  /** Only on `list-item`: nesting level, an integer from 0 to MAX_LIST_INDENT. */
+  indent?: number;
   children: Descendant[];
 }
 
@@ -26,7 +31,8 @@ export type ConcordEditor = BaseEditor &
   ReactEditor &
   YjsEditor &
   YHistoryEditor &
-  CursorEditor<PresenceUser>;
+  CursorEditor<PresenceUser> &
+  StableSelectionEditor;
 
 declare module 'slate' {
   interface CustomTypes {

@@ -8,7 +8,13 @@ export const CONTENT_ROOT = 'content';
 /** `Y.Text` root holding the document title. */
 export const TITLE_ROOT = 'title';
 
-/** Block element types of the body (the Slate `type` attribute). */
+/**
+ * Block element types of the body (the Slate `type` attribute). Lists are flat:
+ * a list line is a top-level `list-item` carrying `listType` and `indent`
+ * attributes. `bulleted-list` / `numbered-list` are the containers of the
+ * earlier nested model; they remain valid (old documents hold them) but are no
+ * longer written, since nesting made every indent a node move.
+ */
 export const BlockType = {
   paragraph: 'paragraph',
   headingOne: 'heading-one',
@@ -19,6 +25,13 @@ export const BlockType = {
   blockQuote: 'block-quote',
 } as const;
 export type BlockType = (typeof BlockType)[keyof typeof BlockType];
+
+/** Values of a `list-item`'s `listType` attribute. */
+export const ListType = { bulleted: 'bulleted', numbered: 'numbered' } as const;
+export type ListType = (typeof ListType)[keyof typeof ListType];
+
+/** Largest `indent` of a `list-item`; indents are integers from 0 to this. */
+export const MAX_LIST_INDENT = 8;
 
 /** Text marks of the body. */
 export const MARKS = ['bold', 'italic', 'underline', 'code'] as const;

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Editor } from 'slate';
+import { MAX_LIST_INDENT } from '../../protocol/document';
 import {
   indentListItem,
   isBlockActive,
+  isInList,
   isMarkActive,
   outdentListItem,
   toggleBlock,
   toggleMark,
 } from './commands';
-import { at, h1, h2, li, listProblems, ol, p, pendingNormalizationOps, quote, setup, t, ul } from './testHelpers';
+import { at, bullet, docOpTypes, h1, h2, numbered, p, quote, setup, t } from './testHelpers';
 
 describe('toggleMark', () => {
   it('marks the selected text and unmarks it again (round trip)', () => {
@@ -58,154 +60,119 @@ describe('toggleBlock', () => {
     expect(editor.children).toEqual([h2('x')]);
   });
 
-  it('wraps the selected paragraphs in one list and unwraps them (round trip)', () => {
+  it('makes the selected paragraphs bulleted items in place and back (round trip, set_node only)', () => {
     const editor = setup([p('a'), p('b'), p('c')], [at([0]), at([1], 1)]);
-    toggleBlock(editor, 'bulleted-list');
-    expect(editor.children).toEqual([ul(li('a'), li('b')), p('c')]);
+    expect(docOpTypes(editor, () => toggleBlock(editor, 'bulleted-list'))).toEqual(['set_node', 'set_node']);
+    expect(editor.children).toEqual([bullet('a'), bullet('b'), p('c')]);
     expect(isBlockActive(editor, 'bulleted-list')).toBe(true);
     expect(isBlockActive(editor, 'numbered-list')).toBe(false);
-    toggleBlock(editor, 'bulleted-list');
+    // Off: type back to paragraph, listType and indent removed (set_node + unset).
+    expect(docOpTypes(editor, () => toggleBlock(editor, 'bulleted-list'))).toEqual(['set_node', 'set_node', 'set_node', 'set_node']);
     expect(editor.children).toEqual([p('a'), p('b'), p('c')]);
   });
 
-  it('switches the list type of the items own list and keeps nesting', () => {
-    const editor = setup([ul(li('a'), ul(li('b'), li('c')))], at([0, 1, 0]));
-    toggleBlock(editor, 'numbered-list');
-    expect(editor.children).toEqual([ul(li('a'), ol(li('b'), li('c')))]);
+  it('switches the list type of the selected items and keeps their indents', () => {
+    const editor = setup([bullet('a'), bullet('b', 2), bullet('c', 1)], [at([0]), at([1], 1)]);
+    expect(docOpTypes(editor, () => toggleBlock(editor, 'numbered-list'))).toEqual(['set_node', 'set_node']);
+    expect(editor.children).toEqual([numbered('a'), numbered('b', 2), bullet('c', 1)]);
     expect(isBlockActive(editor, 'numbered-list')).toBe(true);
     expect(isBlockActive(editor, 'bulleted-list')).toBe(false);
   });
 
-  it('turns a list item into a quote by lifting it out of the list', () => {
-    const editor = setup([ul(li('a'), li('b'), li('c'))], at([0, 1]));
-    toggleBlock(editor, 'block-quote');
-    expect(editor.children).toEqual([ul(li('a')), quote('b'), ul(li('c'))]);
-  });
-
-  it('toggling a list off lifts a nested item out of every level', () => {
-    const editor = setup([ul(li('a'), ul(li('b')))], at([0, 1, 0]));
+  it('toggling a list off turns an indented item into a paragraph', () => {
+    const editor = setup([bullet('a'), bullet('b', 3)], at([1]));
     toggleBlock(editor, 'bulleted-list');
-    expect(editor.children).toEqual([ul(li('a')), p('b')]);
+    expect(editor.children).toEqual([bullet('a'), p('b')]);
   });
 
-  it('turns a heading into a list item', () => {
+  it('turns a list item into a quote in place, dropping the list attributes', () => {
+    const editor = setup([bullet('a'), numbered('b', 1), bullet('c')], at([1]));
+    toggleBlock(editor, 'block-quote');
+    expect(editor.children).toEqual([bullet('a'), quote('b'), bullet('c')]);
+  });
+
+  it('turns a heading into a numbered item at indent 0', () => {
     const editor = setup([h1('a')], at([0]));
     toggleBlock(editor, 'numbered-list');
-    expect(editor.children).toEqual([ol(li('a'))]);
+    expect(editor.children).toEqual([numbered('a')]);
+  });
+
+  it('with mixed lines selected makes them all items of the format', () => {
+    const editor = setup([p('a'), numbered('b', 1), h2('c')], [at([0]), at([2], 1)]);
+    toggleBlock(editor, 'bulleted-list');
+    expect(editor.children).toEqual([bullet('a'), bullet('b', 1), bullet('c')]);
   });
 });
 
 describe('indentListItem (Tab)', () => {
-  it('creates a sub-list of the same type after the previous item', () => {
-    const editor = setup([ol(li('a'), li('b'), li('c'))], at([0, 1], 1));
+  it('raises the indent of the item by set_node, keeping it in place', () => {
+    const editor = setup([numbered('a'), numbered('b'), numbered('c')], at([1], 1));
+    let changed = false;
+    expect(docOpTypes(editor, () => (changed = indentListItem(editor)))).toEqual(['set_node']);
+    expect(changed).toBe(true);
+    expect(editor.children).toEqual([numbered('a'), numbered('b', 1), numbered('c')]);
+    expect(editor.selection?.anchor).toEqual({ path: [1, 0], offset: 1 });
+  });
+
+  it('also indents the first item of a list', () => {
+    const editor = setup([bullet('a'), bullet('b')], at([0]));
     expect(indentListItem(editor)).toBe(true);
-    expect(editor.children).toEqual([ol(li('a'), ol(li('b')), li('c'))]);
-    expect(editor.selection?.anchor).toEqual({ path: [0, 1, 0, 0], offset: 1 });
+    expect(editor.children).toEqual([bullet('a', 1), bullet('b')]);
   });
 
-  it('joins the end of the previous sub-list', () => {
-    const editor = setup([ul(li('a'), ul(li('x')), li('b'))], at([0, 2]));
-    indentListItem(editor);
-    expect(editor.children).toEqual([ul(li('a'), ul(li('x'), li('b')))]);
-  });
-
-  it('takes the item’s own sub-list along', () => {
-    const editor = setup([ul(li('a'), li('b'), ul(li('c')))], at([0, 1]));
-    indentListItem(editor);
-    expect(editor.children).toEqual([ul(li('a'), ul(li('b'), ul(li('c'))))]);
-  });
-
-  it('does nothing for the first item of a list', () => {
-    const editor = setup([ul(li('a'), li('b'))], at([0, 0]));
-    expect(indentListItem(editor)).toBe(false);
-    expect(editor.children).toEqual([ul(li('a'), li('b'))]);
+  it(`stops at indent ${MAX_LIST_INDENT}`, () => {
+    const editor = setup([bullet('a', MAX_LIST_INDENT - 1)], at([0]));
+    expect(indentListItem(editor)).toBe(true);
+    expect(editor.children).toEqual([bullet('a', MAX_LIST_INDENT)]);
+    expect(docOpTypes(editor, () => expect(indentListItem(editor)).toBe(false))).toEqual([]);
   });
 
   it('does nothing outside lists', () => {
     const editor = setup([p('a')], at([0]));
-    expect(indentListItem(editor)).toBe(false);
+    expect(isInList(editor)).toBe(false);
+    expect(docOpTypes(editor, () => expect(indentListItem(editor)).toBe(false))).toEqual([]);
     expect(editor.children).toEqual([p('a')]);
   });
 
-  it('indents several selected items together', () => {
-    const editor = setup([ul(li('a'), li('b'), li('c'), li('d'))], [at([0, 1]), at([0, 2], 1)]);
+  it('indents the selected items only, each by one, leaving other selected lines alone', () => {
+    const editor = setup([bullet('a'), bullet('b'), p('x'), bullet('c', 2), bullet('d')], [at([1]), at([3], 1)]);
+    expect(isInList(editor)).toBe(true);
     indentListItem(editor);
-    expect(editor.children).toEqual([ul(li('a'), ul(li('b'), li('c')), li('d'))]);
-  });
-
-  it('nests deeper on a second Tab', () => {
-    const editor = setup([ul(li('a'), li('b'), li('c'))], at([0, 2]));
-    indentListItem(editor);
-    expect(editor.children).toEqual([ul(li('a'), li('b'), ul(li('c')))]);
-    expect(indentListItem(editor)).toBe(false); // c is now the first item of its sub-list
+    expect(editor.children).toEqual([bullet('a'), bullet('b', 1), p('x'), bullet('c', 3), bullet('d')]);
   });
 });
 
 describe('outdentListItem (Shift+Tab)', () => {
-  const nested = () => [ul(li('a'), ul(li('b'), li('c'), li('d')))];
-
-  it('moves a middle item up; the items after it become its sub-list', () => {
-    const editor = setup(nested(), at([0, 1, 1]));
-    expect(outdentListItem(editor)).toBe(true);
-    expect(editor.children).toEqual([ul(li('a'), ul(li('b')), li('c'), ul(li('d')))]);
-    expect(editor.selection?.anchor.path).toEqual([0, 2, 0]);
+  it('lowers the indent by set_node', () => {
+    const editor = setup([bullet('a'), bullet('b', 2), bullet('c', 2)], at([1]));
+    expect(docOpTypes(editor, () => expect(outdentListItem(editor)).toBe(true))).toEqual(['set_node']);
+    expect(editor.children).toEqual([bullet('a'), bullet('b', 1), bullet('c', 2)]);
   });
 
-  it('moves the first item up before its sub-list', () => {
-    const editor = setup(nested(), at([0, 1, 0]));
-    outdentListItem(editor);
-    expect(editor.children).toEqual([ul(li('a'), li('b'), ul(li('c'), li('d')))]);
-  });
-
-  it('moves the last item up after its sub-list', () => {
-    const editor = setup(nested(), at([0, 1, 2]));
-    outdentListItem(editor);
-    expect(editor.children).toEqual([ul(li('a'), ul(li('b'), li('c')), li('d'))]);
-  });
-
-  it('removes a sub-list left empty', () => {
-    const editor = setup([ul(li('a'), ul(li('b')))], at([0, 1, 0]));
-    outdentListItem(editor);
-    expect(editor.children).toEqual([ul(li('a'), li('b'))]);
-  });
-
-  it('turns a top-level item into a paragraph', () => {
-    const editor = setup([ol(li('a'), li('b'))], at([0, 1]));
-    outdentListItem(editor);
-    expect(editor.children).toEqual([ol(li('a')), p('b')]);
+  it('turns an item at indent 0 into a paragraph in place', () => {
+    const editor = setup([numbered('a'), numbered('b'), numbered('c')], at([1], 1));
+    expect(docOpTypes(editor, () => outdentListItem(editor))).toEqual(['set_node', 'set_node']);
+    expect(editor.children).toEqual([numbered('a'), p('b'), numbered('c')]);
+    expect(editor.selection?.anchor).toEqual({ path: [1, 0], offset: 1 });
   });
 
   it('undoes indentListItem (round trip)', () => {
-    const start = [ul(li('a'), li('b'), ul(li('c')), li('d'))];
-    const editor = setup(structuredClone(start), at([0, 1]));
+    const start = [bullet('a'), numbered('b', 1), bullet('c')];
+    const editor = setup(structuredClone(start), [at([0]), at([2], 1)]);
     indentListItem(editor);
-    expect(editor.children).toEqual([ul(li('a'), ul(li('b'), ul(li('c'))), li('d'))]);
+    expect(editor.children).toEqual([bullet('a', 1), numbered('b', 2), bullet('c', 1)]);
     outdentListItem(editor);
     expect(editor.children).toEqual(start);
   });
 
   it('outdents several selected items together', () => {
-    const editor = setup(nested(), [at([0, 1, 1]), at([0, 1, 2], 1)]);
-    outdentListItem(editor);
-    expect(editor.children).toEqual([ul(li('a'), ul(li('b')), li('c'), li('d'))]);
+    const editor = setup([bullet('a', 1), bullet('b'), p('x')], [at([0]), at([2], 1)]);
+    expect(outdentListItem(editor)).toBe(true);
+    expect(editor.children).toEqual([bullet('a'), p('b'), p('x')]);
   });
 
-  it('takes the item’s own sub-list along and joins it with the items after', () => {
-    const editor = setup([ol(li('a'), ol(li('b'), ol(li('c')), li('d')))], at([0, 1, 0]));
-    outdentListItem(editor);
-    expect(editor.children).toEqual([ol(li('a'), li('b'), ol(li('c'), li('d')))]);
-  });
-
-  it('turns a top-level item with a sub-list into a paragraph followed by that list', () => {
-    const editor = setup([ul(li('a'), ul(li('b')), li('c'))], at([0, 0]));
-    outdentListItem(editor);
-    expect(editor.children).toEqual([p('a'), ul(li('b'), li('c'))]);
-  });
-
-  it('leaves a tree that needs no normalization', () => {
-    const editor = setup(nested(), at([0, 1, 1]));
-    outdentListItem(editor);
-    expect(pendingNormalizationOps(editor)).toEqual([]);
-    expect(listProblems(editor.children)).toEqual([]);
+  it('does nothing outside lists', () => {
+    const editor = setup([p('a')], at([0]));
+    expect(docOpTypes(editor, () => expect(outdentListItem(editor)).toBe(false))).toEqual([]);
   });
 });

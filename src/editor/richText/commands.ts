@@ -1,20 +1,18 @@
 /**
- * Rich-text commands: marks, block types and list nesting, written only with
+ * Rich-text commands: marks, block types and list indentation, written only with
  * Slate Transforms so that @slate-yjs/core replicates every step as an op.
  *
- * List shape (the same as Slate's richtext example, plus nesting):
- *
- *   bulleted-list | numbered-list
- *     list-item            (text children only)
- *     bulleted-list | numbered-list   ← a sub-list: the children of the item before it
- *       list-item
- *
- * A list-item holds text, so a nested list cannot live inside it (Slate forbids
- * mixing text and block children); it is the list-item's next sibling instead.
+ * Block and list commands only ever change attributes (`set_node`): lists are
+ * flat (see lists.ts), so making, retyping, indenting and ending a list never
+ * moves, wraps or unwraps a node, and two users doing it at once cannot
+ * duplicate or drop content.
  */
-import { Editor, Element, Path, Range, Transforms, type NodeEntry } from 'slate';
-import { BlockType, type Mark } from '../../protocol/document';
-import type { BlockElement, ListType } from '../schema';
+import { Editor, Element, Range, Transforms, type NodeEntry } from 'slate';
+import { BlockType, MAX_LIST_INDENT, type Mark } from '../../protocol/document';
+import type { BlockElement } from '../schema';
+import { clampIndent, isListFormat, isListItem, LIST_FORMATS, type ListFormat } from './lists';
+
+export { isListItem } from './lists';
 
 /** Block types the toolbar and `toggleBlock` can set on a text block. */
 export type ToggleableBlock =
@@ -22,19 +20,7 @@ export type ToggleableBlock =
   | typeof BlockType.headingOne
   | typeof BlockType.headingTwo
   | typeof BlockType.blockQuote
-  | ListType;
-
-export const LIST_TYPES: readonly ListType[] = [BlockType.bulletedList, BlockType.numberedList];
-
-/** True for a `bulleted-list` or `numbered-list` element. */
-export function isListElement(node: unknown): node is BlockElement & { type: ListType } {
-  return Element.isElement(node) && (LIST_TYPES as readonly string[]).includes(node.type);
-}
-
-/** True for a `list-item` element. */
-export function isListItem(node: unknown): boolean {
-  return Element.isElement(node) && node.type === BlockType.listItem;
-}
+  | ListFormat;
 
 // ---------------------------------------------------------------- marks
 
@@ -67,35 +53,43 @@ export function selectedTextBlocks(editor: Editor, at: Range | null = editor.sel
   );
 }
 
-/** The list a list-item path sits in, or undefined. */
-function parentList(editor: Editor, path: Path): NodeEntry<BlockElement> | undefined {
-  if (path.length < 2) return undefined;
-  const parent = Editor.node(editor, Path.parent(path));
-  return isListElement(parent[0]) ? (parent as NodeEntry<BlockElement>) : undefined;
-}
-
 /**
- * Whether every selected line has this block type. For a list type, whether every
- * selected line is a list-item whose own (innermost) list has that type.
+ * Whether every selected line has this block type. For a list format, whether
+ * every selected line is a list item of that list type.
  */
 export function isBlockActive(editor: Editor, format: ToggleableBlock): boolean {
   const blocks = selectedTextBlocks(editor);
   if (blocks.length === 0) return false;
-  if (isListType(format)) {
-    return blocks.every(([node, path]) => isListItem(node) && parentList(editor, path)?.[0].type === format);
+  if (isListFormat(format)) {
+    return blocks.every(([node]) => isListItem(node) && node.listType === LIST_FORMATS[format]);
   }
   return blocks.every(([node]) => node.type === format);
 }
 
-function isListType(format: string): format is ListType {
-  return (LIST_TYPES as readonly string[]).includes(format);
-}
+type BlockProps = Pick<BlockElement, 'type' | 'listType' | 'indent'>;
 
 /**
- * Sets the selected lines to `format`, or back to paragraphs when they all have it
- * already. Lists: lines outside lists are wrapped in one new list; items in a
- * list of the other type switch that (innermost) list's type, keeping nesting;
- * toggling a list off lifts the items out of every list level.
+ * Gives the block at `path` exactly these attributes: sets those that differ and
+ * removes `listType` / `indent` when absent from `props`. Emits no op for what
+ * is already so, so repeating a command is silent.
+ */
+function setBlock(editor: Editor, [node, path]: NodeEntry<BlockElement>, props: BlockProps): void {
+  const changed: Partial<BlockProps> = {};
+  for (const key of ['type', 'listType', 'indent'] as const) {
+    if (props[key] !== undefined && props[key] !== node[key]) Object.assign(changed, { [key]: props[key] });
+  }
+  if (Object.keys(changed).length > 0) Transforms.setNodes(editor, changed, { at: path });
+  const removed = (['listType', 'indent'] as const).filter((key) => props[key] === undefined && key in node);
+  if (removed.length > 0) Transforms.unsetNodes(editor, removed, { at: path });
+}
+
+/** The attributes of a plain (non-list) block of this type. */
+const plain = (type: BlockElement['type']): BlockProps => ({ type });
+
+/**
+ * Sets the selected lines to `format`, or back to paragraphs when they all have
+ * it already. A list format makes each line a list item of that type; a line
+ * that already is a list item keeps its indent.
  */
 export function toggleBlock(editor: Editor, format: ToggleableBlock): void {
   const blocks = selectedTextBlocks(editor);
@@ -103,143 +97,62 @@ export function toggleBlock(editor: Editor, format: ToggleableBlock): void {
   const active = isBlockActive(editor, format);
 
   Editor.withoutNormalizing(editor, () => {
-    if (isListType(format) && !active && blocks.every(([node]) => isListItem(node))) {
-      // Already list items, only the list type differs: retype their own lists.
-      const listPaths = new Map<string, Path>();
-      for (const [, path] of blocks) {
-        const list = parentList(editor, path);
-        if (list) listPaths.set(list[1].join(','), list[1]);
-      }
-      for (const path of listPaths.values()) Transforms.setNodes(editor, { type: format }, { at: path });
-      return;
-    }
-
-    liftOutOfLists(editor);
-    if (isListType(format) && !active) {
-      Transforms.setNodes(editor, { type: BlockType.listItem }, { match: isTextBlockMatcher(editor), mode: 'lowest' });
-      Transforms.wrapNodes(editor, { type: format, children: [] }, { match: isListItem, mode: 'lowest' });
-    } else {
-      const type = active || isListType(format) ? BlockType.paragraph : format;
-      Transforms.setNodes(editor, { type }, { match: isTextBlockMatcher(editor), mode: 'lowest' });
+    for (const entry of blocks) {
+      const [node] = entry;
+      if (active) setBlock(editor, entry, plain(BlockType.paragraph));
+      else if (isListFormat(format)) {
+        const indent = isListItem(node) ? clampIndent(node.indent) : 0;
+        setBlock(editor, entry, { type: BlockType.listItem, listType: LIST_FORMATS[format], indent });
+      } else setBlock(editor, entry, plain(format));
     }
   });
 }
 
-function isTextBlockMatcher(editor: Editor) {
-  return (n: unknown): boolean => Element.isElement(n) && Editor.isBlock(editor, n) && Editor.hasInlines(editor, n);
+// ---------------------------------------------------------------- list indentation
+
+function selectedListItems(editor: Editor): NodeEntry<BlockElement>[] {
+  return selectedTextBlocks(editor).filter(([node]) => isListItem(node));
 }
 
-/** Lifts the selected lines out of all enclosing lists (splitting them), without retyping. */
-function liftOutOfLists(editor: Editor): void {
-  Transforms.unwrapNodes(editor, { match: isListElement, split: true, mode: 'all' });
-}
-
-// ---------------------------------------------------------------- list nesting
-
-/**
- * The selected children of one list that Tab/Shift+Tab act on: the shallowest
- * selected list-items that share a parent list, plus any sub-lists between them.
- * Returns the list's path and the first/last child index, or undefined when the
- * selection is not in a list.
- */
-function selectedListRun(editor: Editor): { listPath: Path; first: number; last: number } | undefined {
-  const items = selectedTextBlocks(editor).filter(([node, path]) => isListItem(node) && parentList(editor, path));
-  if (items.length === 0) return undefined;
-  const depth = Math.min(...items.map(([, path]) => path.length));
-  const shallowest = items.filter(([, path]) => path.length === depth);
-  const listPath = Path.parent(shallowest[0][1]);
-  const siblings = shallowest.filter(([, path]) => Path.equals(Path.parent(path), listPath));
-  return {
-    listPath,
-    first: siblings[0][1][depth - 1],
-    last: siblings[siblings.length - 1][1][depth - 1],
-  };
-}
-
-/** Whether the selection is inside a list item. */
+/** Whether the selection touches a list item. */
 export function isInList(editor: Editor): boolean {
-  return selectedListRun(editor) !== undefined;
+  return selectedListItems(editor).length > 0;
 }
 
 /**
- * Tab: nests the selected item(s) one level deeper, under the previous item. If
- * the previous sibling is already a sub-list the items join its end; otherwise a
- * new sub-list of the same list type is created. An item's own sub-list moves
- * with it. The first item of a list has nothing to nest under and stays.
- * Returns whether anything changed.
+ * Tab: raises the indent of every selected list item by one, up to
+ * MAX_LIST_INDENT. Other selected lines are left alone. Returns whether
+ * anything changed.
  */
 export function indentListItem(editor: Editor): boolean {
-  const run = selectedListRun(editor);
-  if (!run || run.first === 0) return false;
-  const { listPath, first } = run;
-  const [list] = Editor.node(editor, listPath) as NodeEntry<BlockElement>;
-  // Take the last item's sub-list along: it holds that item's children.
-  const last = isListElement(list.children[run.last + 1]) ? run.last + 1 : run.last;
-  const count = last - first + 1;
-  const previous = list.children[first - 1];
-
+  let changed = false;
   Editor.withoutNormalizing(editor, () => {
-    let targetRef;
-    let offset: number;
-    if (isListElement(previous)) {
-      targetRef = Editor.pathRef(editor, [...listPath, first - 1]);
-      offset = previous.children.length;
-    } else {
-      Transforms.insertNodes(editor, { type: list.type, children: [] }, { at: [...listPath, last + 1] });
-      targetRef = Editor.pathRef(editor, [...listPath, last + 1]);
-      offset = 0;
+    for (const [node, path] of selectedListItems(editor)) {
+      const indent = clampIndent(node.indent);
+      if (indent >= MAX_LIST_INDENT) continue;
+      Transforms.setNodes(editor, { indent: indent + 1 }, { at: path });
+      changed = true;
     }
-    for (let k = 0; k < count; k++) {
-      Transforms.moveNodes(editor, { at: [...listPath, first], to: [...targetRef.current!, offset + k] });
-    }
-    targetRef.unref();
   });
-  return true;
+  return changed;
 }
 
 /**
- * Shift+Tab: moves the selected item(s) one level up, with their own sub-list
- * (their children keep their depth relative to them, as Tab does). A nested item
- * goes after its list in the parent list, and the items after it stay at their
- * depth, so they join its children; a top-level item leaves the list and becomes
- * a paragraph. Returns whether anything changed.
+ * Shift+Tab (and Enter in an empty item, Backspace at an item's start): lowers
+ * the indent of every selected list item by one; an item at indent 0 becomes a
+ * paragraph. Returns whether anything changed.
  */
 export function outdentListItem(editor: Editor): boolean {
-  const run = selectedListRun(editor);
-  if (!run) return false;
-  const { listPath, first } = run;
-  const [list] = Editor.node(editor, listPath) as NodeEntry<BlockElement>;
-  const hasOwnSublist = isListElement(list.children[run.last + 1]);
-  const last = hasOwnSublist ? run.last + 1 : run.last;
-  const hasRest = last < list.children.length - 1;
-  const nested = listPath.length >= 2 && isListElement(Editor.node(editor, Path.parent(listPath))[0]);
-
+  const items = selectedListItems(editor);
   Editor.withoutNormalizing(editor, () => {
-    const refs = [];
-    for (let i = first; i <= last; i++) refs.push(Editor.pathRef(editor, [...listPath, i]));
-    for (const ref of refs) {
-      // liftNodes splits the list around the node, or removes it once empty.
-      if (ref.current) Transforms.liftNodes(editor, { at: ref.current });
-    }
-    if (!nested) {
-      for (const ref of refs) {
-        if (ref.current && isListItem(Editor.node(editor, ref.current)[0])) {
-          Transforms.setNodes(editor, { type: BlockType.paragraph }, { at: ref.current });
-        }
-      }
-    }
-    // The moved sub-list and the split-off rest of the list are now adjacent
-    // lists of the same depth: join them so a numbered list keeps counting.
-    const sublistPath = refs[refs.length - 1].current;
-    if (hasOwnSublist && hasRest && sublistPath) {
-      const [sublist] = Editor.node(editor, sublistPath);
-      const next = Path.next(sublistPath);
-      const rest = Editor.hasPath(editor, next) ? Editor.node(editor, next)[0] : undefined;
-      if (isListElement(sublist) && isListElement(rest) && rest.type === sublist.type) {
-        Transforms.mergeNodes(editor, { at: next });
-      }
-    }
-    for (const ref of refs) ref.unref();
+    for (const entry of items) outdentItem(editor, entry);
   });
-  return true;
+  return items.length > 0;
+}
+
+function outdentItem(editor: Editor, entry: NodeEntry<BlockElement>): void {
+  const [node, path] = entry;
+  const indent = clampIndent(node.indent);
+  if (indent > 0) Transforms.setNodes(editor, { indent: indent - 1 }, { at: path });
+  else setBlock(editor, entry, plain(BlockType.paragraph));
 }

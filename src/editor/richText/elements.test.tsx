@@ -4,7 +4,7 @@ import { createEditor, type Descendant, type Range } from 'slate';
 import { Editable, Slate, withReact } from 'slate-react';
 import { renderElement, renderLeaf } from './elements';
 import { Toolbar } from './Toolbar';
-import { at, h1, h2, li, ol, p, quote, t, ul } from './testHelpers';
+import { at, bullet, h1, h2, legacyLi, legacyOl, legacyUl, numbered, p, quote, t } from './testHelpers';
 import { withRichText } from './withRichText';
 
 function render(value: Descendant[], withToolbar = false, selection: Range | null = null) {
@@ -18,9 +18,11 @@ function render(value: Descendant[], withToolbar = false, selection: Range | nul
   );
 }
 
+const markers = (html: string) => [...html.matchAll(/data-list-marker="([^"]*)"/g)].map((m) => m[1]);
+
 describe('renderElement / renderLeaf', () => {
   it('renders each block with its tag and data-block-type', () => {
-    const html = render([h1('T'), h2('S'), p('x'), quote('q'), ul(li('a'), ol(li('b')))]);
+    const html = render([h1('T'), h2('S'), p('x'), quote('q'), legacyUl(legacyLi('a'), legacyOl(legacyLi('b')))]);
     for (const [tag, type] of [
       ['h1', 'heading-one'],
       ['h2', 'heading-two'],
@@ -28,10 +30,45 @@ describe('renderElement / renderLeaf', () => {
       ['blockquote', 'block-quote'],
       ['ul', 'bulleted-list'],
       ['ol', 'numbered-list'],
-      ['li', 'list-item'],
     ]) {
       expect(html).toMatch(new RegExp(`<${tag} data-slate-node="element" data-block-type="${type}"`));
     }
+  });
+
+  it('renders a flat list item as an ARIA list item with its type, indent, margin and marker', () => {
+    const html = render([bullet('a', 2)]);
+    expect(html).toContain(
+      '<div data-slate-node="element" role="listitem" aria-level="3" data-block-type="list-item" ' +
+        'data-list-type="bulleted" data-indent="2" data-list-marker="▪" style="margin-inline-start:5.25em">',
+    );
+  });
+
+  it('draws bullets by level: •, ◦, ▪, then again', () => {
+    const html = render([0, 1, 2, 3].map((indent) => bullet('x', indent)));
+    expect(markers(html)).toEqual(['•', '◦', '▪', '•']);
+  });
+
+  it('numbers consecutive items per indent; deeper items do not break a run, shallower ones and other blocks do', () => {
+    const html = render([
+      numbered('one'),
+      numbered('two'),
+      numbered('two.one', 1),
+      bullet('two.bullet', 2),
+      numbered('two.two', 1),
+      numbered('three'),
+      bullet('bullet'),
+      numbered('restart'),
+      p('break'),
+      numbered('restart again'),
+      numbered('deep', 3),
+    ]);
+    expect(markers(html)).toEqual(['1.', '2.', '1.', '▪', '2.', '3.', '•', '1.', '1.', '1.']);
+  });
+
+  it('renders legacy lists as ul/ol around the items, numbering within each container', () => {
+    const html = render([legacyOl(numbered('a'), legacyOl(numbered('sub')), numbered('b'))]);
+    expect(html).toMatch(/^<div[^>]*><ol data-slate-node="element" data-block-type="numbered-list"><div [^>]*role="listitem"/);
+    expect(markers(html)).toEqual(['1.', '1.', '2.']);
   });
 
   it('renders marks as strong, em, u and code', () => {
@@ -60,9 +97,9 @@ describe('Toolbar', () => {
 });
 
 describe('Toolbar pressed state', () => {
-  it('follows the selection: bold text in a nested numbered item', () => {
-    const cursor = at([0, 1, 0], 1);
-    const html = render([ul(li('a'), ol(li(t('b', { bold: true }))))], true, { anchor: cursor, focus: cursor });
+  it('follows the selection: bold text in an indented numbered item', () => {
+    const cursor = at([1], 1);
+    const html = render([bullet('a'), numbered([t('b', { bold: true })], 1)], true, { anchor: cursor, focus: cursor });
     const pressed = [...html.matchAll(/data-testid="toolbar-([a-z-]+)"[^>]*aria-pressed="true"/g)].map((m) => m[1]);
     expect(pressed).toEqual(['bold', 'numbered-list']);
   });

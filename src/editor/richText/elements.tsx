@@ -2,15 +2,22 @@
  * How Concord's blocks and marks render. Every block carries `data-block-type`
  * (its Slate type) so tests and stylesheets can select it.
  */
-import type { JSX } from 'react';
-import type { RenderElementProps, RenderLeafProps } from 'slate-react';
-import { BlockType } from '../../protocol/document';
+import { useRef, type JSX } from 'react';
+import { Node, type Descendant } from 'slate';
+import { ReactEditor, useSlateSelector, type RenderElementProps, type RenderLeafProps } from 'slate-react';
+import { BlockType, ListType } from '../../protocol/document';
+import type { BlockElement } from '../schema';
+import { clampIndent, listMarker, listOrdinals, listTypeOf } from './lists';
 import './richText.css';
 
 /** Class for the element that wraps `<Editable>` (scopes richText.css). */
 export const EDITOR_CLASS = 'concord-editor';
 
-export function renderElement({ attributes, children, element }: RenderElementProps): JSX.Element {
+/** Horizontal step per indent level, in em of the body text. */
+export const LIST_INDENT_STEP_EM = 1.75;
+
+export function renderElement(props: RenderElementProps): JSX.Element {
+  const { attributes, children, element } = props;
   const blockType = element.type;
   switch (element.type) {
     case BlockType.headingOne:
@@ -19,18 +26,67 @@ export function renderElement({ attributes, children, element }: RenderElementPr
       return <h2 {...attributes} data-block-type={blockType}>{children}</h2>;
     case BlockType.blockQuote:
       return <blockquote {...attributes} data-block-type={blockType}>{children}</blockquote>;
+    case BlockType.listItem:
+      return <ListItem {...props} />;
+    // Containers of the legacy nested model (old documents only): a plain list
+    // box; the items inside draw their own markers.
     case BlockType.bulletedList:
       return <ul {...attributes} data-block-type={blockType}>{children}</ul>;
     case BlockType.numberedList:
       return <ol {...attributes} data-block-type={blockType}>{children}</ol>;
-    case BlockType.listItem:
-      return <li {...attributes} data-block-type={blockType}>{children}</li>;
     case BlockType.paragraph:
       return <p {...attributes} data-block-type={blockType}>{children}</p>;
     default:
       // A type this build does not know (e.g. written by a newer peer): show its text.
       return <p {...attributes} data-block-type={blockType}>{children}</p>;
   }
+}
+
+/**
+ * The number of a numbered item, read on every editor change: slate-react
+ * re-renders an element only when that element changes, but the number also
+ * depends on the items before it. useSlateSelector re-runs this on every
+ * change and re-renders the item only when its number differs.
+ */
+function useOrdinal(element: BlockElement, numbered: boolean): number {
+  const last = useRef(1);
+  return useSlateSelector((editor) => {
+    if (!numbered) return 0;
+    try {
+      const path = ReactEditor.findPath(editor, element);
+      const siblings: readonly Descendant[] = path.length === 1 ? editor.children : Node.parent(editor, path).children;
+      last.current = listOrdinals(siblings)[path[path.length - 1]] || last.current;
+    } catch {
+      // The element has just left the tree; this component is about to re-render
+      // with its successor or unmount, so keep the last number meanwhile.
+    }
+    return last.current;
+  });
+}
+
+/**
+ * A list line of the flat model: a block indented by `indent` with its marker
+ * drawn by CSS from `data-list-marker` (so the marker is never editable text).
+ * There is no ul/ol around it, so the list semantics are given by ARIA.
+ */
+function ListItem({ attributes, children, element }: RenderElementProps): JSX.Element {
+  const listType = listTypeOf(element);
+  const indent = clampIndent(element.indent);
+  const ordinal = useOrdinal(element, listType === ListType.numbered);
+  return (
+    <div
+      {...attributes}
+      role="listitem"
+      aria-level={indent + 1}
+      data-block-type={BlockType.listItem}
+      data-list-type={listType}
+      data-indent={indent}
+      data-list-marker={listMarker(listType, indent, ordinal)}
+      style={{ marginInlineStart: `${LIST_INDENT_STEP_EM * (indent + 1)}em` }}
+    >
+      {children}
+    </div>
+  );
 }
 
 export function renderLeaf({ attributes, children, leaf }: RenderLeafProps): JSX.Element {

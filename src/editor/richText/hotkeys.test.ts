@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createEditor, Editor } from 'slate';
 import { withHistory } from 'slate-history';
 import { handleRichTextKeyDown, type RichTextKeyEvent } from './hotkeys';
-import { at, h1, li, p, recordOps, setup, t, ul } from './testHelpers';
+import { at, bullet, h1, p, recordOps, setup, t } from './testHelpers';
 
 const KEY_CODES: Record<string, number> = { Tab: 9, '`': 192 };
 
@@ -72,14 +72,19 @@ describe('handleRichTextKeyDown', () => {
     expect(ops).toEqual([]);
   });
 
-  it('Tab / Shift+Tab indent and outdent a list item', () => {
-    const editor = setup([ul(li('a'), li('b'))], at([0, 1]));
+  it('Tab / Shift+Tab change the indent of a list item; Shift+Tab at indent 0 makes a paragraph', () => {
+    const editor = setup([bullet('a'), bullet('b')], at([1]));
     const tab = keydown('Tab');
     expect(handleRichTextKeyDown(editor, tab)).toBe(true);
     expect(tab.preventDefault).toHaveBeenCalled();
-    expect(editor.children).toEqual([ul(li('a'), ul(li('b')))]);
+    expect(editor.children).toEqual([bullet('a'), bullet('b', 1)]);
+    handleRichTextKeyDown(editor, keydown('Tab'));
+    expect(editor.children).toEqual([bullet('a'), bullet('b', 2)]);
     expect(handleRichTextKeyDown(editor, keydown('Tab', { shiftKey: true }))).toBe(true);
-    expect(editor.children).toEqual([ul(li('a'), li('b'))]);
+    expect(editor.children).toEqual([bullet('a'), bullet('b', 1)]);
+    handleRichTextKeyDown(editor, keydown('Tab', { shiftKey: true }));
+    handleRichTextKeyDown(editor, keydown('Tab', { shiftKey: true }));
+    expect(editor.children).toEqual([bullet('a'), p('b')]);
   });
 
   it('Tab outside a list is swallowed: no focus change, no edit', () => {

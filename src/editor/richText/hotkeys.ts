@@ -75,7 +75,7 @@ export function handleRichTextKeyDown(editor: Editor, event: RichTextKeyEvent): 
     runHistory(editor, 'redo');
     return true;
   }
-  // Tab never leaves the editor mid-typing: in a list it nests, elsewhere it is a no-op.
+  // Tab never leaves the editor mid-typing: in a list it indents, elsewhere it is a no-op.
   if (isTab(event)) {
     event.preventDefault();
     if (isInList(editor)) indentListItem(editor);

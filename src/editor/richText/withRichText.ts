@@ -1,13 +1,14 @@
 /**
  * `withRichText(editor)`: markdown shortcuts, Enter/Backspace rules for lists,
- * headings and quotes, and the list normalization. Overrides only insertText,
+ * headings and quotes, and the list-attribute normalization. Overrides only insertText,
  * insertBreak, deleteBackward and normalizeNode, and changes the document only
  * through Transforms, so it composes outside withYjs / withYHistory / withCursors.
  */
 import { Editor, Element, Path, Point, Range, Transforms, type Node, type NodeEntry } from 'slate';
-import { BlockType } from '../../protocol/document';
+import { BlockType, ListType } from '../../protocol/document';
 import type { BlockElement } from '../schema';
-import { isListElement, isListItem, outdentListItem, toggleBlock, type ToggleableBlock } from './commands';
+import { outdentListItem, toggleBlock, type ToggleableBlock } from './commands';
+import { clampIndent, isLegacyList, isListItem, isValidListType } from './lists';
 
 /** Markers that, typed at the start of a paragraph and followed by a space, set its block type. */
 export const MARKDOWN_SHORTCUTS: Readonly<Record<string, ToggleableBlock>> = {
@@ -64,7 +65,7 @@ export function withRichText<T extends Editor>(editor: T): T {
     const [node, path] = block;
 
     if (isListItem(node) && isEmptyBlock(node)) {
-      // Leave the list: one level up when nested, a paragraph at the top level.
+      // Leave the list: one level up when indented, a paragraph at indent 0.
       outdentListItem(editor);
       return;
     }
@@ -88,7 +89,7 @@ export function withRichText<T extends Editor>(editor: T): T {
       const [node, path] = block;
       const atStart = Point.equals(editor.selection!.anchor, Editor.start(editor, path));
       if (atStart && isListItem(node)) {
-        // Nested items outdent one level first; top-level items become paragraphs.
+        // Indented items outdent one level first; items at indent 0 become paragraphs.
         outdentListItem(editor);
         return;
       }
@@ -102,27 +103,35 @@ export function withRichText<T extends Editor>(editor: T): T {
 
   /*
    * Every normalization op is replicated to every peer, and peers normalize the
-   * same remote state independently. So these rules only ever *set* a type
-   * (concurrent identical sets converge to one value): no inserts, wraps or
-   * moves, which two peers would each perform and so duplicate content.
+   * same remote state independently. So these rules only ever set or remove an
+   * attribute, to a value that depends only on the node (and its parent), so
+   * two peers make the same change and Yjs merges it into one: no inserts,
+   * wraps, unwraps or moves, which two peers would each perform and so
+   * duplicate content. Legacy list containers are left in place for the same
+   * reason.
    */
   editor.normalizeNode = (entry, options) => {
     const [node, path] = entry as NodeEntry<Node>;
-    if (isListElement(node)) {
-      if (!node.children.some((child) => Element.isElement(child))) {
-        // A list without items (all removed, or left with bare text) is a plain line.
-        Transforms.setNodes(editor, { type: BlockType.paragraph }, { at: path });
+    if (isListItem(node)) {
+      const parent = path.length > 1 ? Editor.node(editor, Path.parent(path))[0] : undefined;
+      // An item of an old nested numbered list keeps its numbers.
+      const fallback = isLegacyList(parent) && parent.type === BlockType.numberedList ? ListType.numbered : ListType.bulleted;
+      const listType = isValidListType(node.listType) ? node.listType : fallback;
+      const indent = clampIndent(node.indent);
+      if (listType !== node.listType || indent !== node.indent) {
+        Transforms.setNodes(editor, { listType, indent }, { at: path });
         return;
       }
-      for (const [index, child] of node.children.entries()) {
-        if (Element.isElement(child) && !isListItem(child) && !isListElement(child)) {
-          Transforms.setNodes(editor, { type: BlockType.listItem }, { at: [...path, index] });
-          return;
-        }
+    } else if (Element.isElement(node)) {
+      // List attributes left on another block, e.g. one peer ended the item
+      // while another indented it.
+      const stray = (['listType', 'indent'] as const).filter((key) => key in node);
+      if (stray.length > 0) {
+        Transforms.unsetNodes(editor, stray, { at: path });
+        return;
       }
-    } else if (isListItem(node)) {
-      const parent = path.length > 0 ? Editor.node(editor, Path.parent(path))[0] : undefined;
-      if (!isListElement(parent)) {
+      if (isLegacyList(node) && !node.children.some((child) => Element.isElement(child))) {
+        // A legacy list left without items (only text) is a plain line.
         Transforms.setNodes(editor, { type: BlockType.paragraph }, { at: path });
         return;
       }
