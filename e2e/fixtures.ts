@@ -68,7 +68,7 @@ export const test = base.extend<{ room: string } & Record<ActorName, Actor>>({
         const context = await browser.newContext({ baseURL });
         const displayName = actor[0].toUpperCase() + actor.slice(1);
         await context.addInitScript(
-          ([name, color]) => localStorage.setItem('concord.user', JSON.stringify({ name, color })),
+          ([name, color]) => localStorage.getItem('concord.user') ?? localStorage.setItem('concord.user', JSON.stringify({ name, color })),
           [displayName, ACTORS[actor]] as const,
         );
         const page = await context.newPage();

@@ -18,7 +18,11 @@ export function CollaborativeEditor({ replica, user, readOnly }: { replica: Repl
   useEffect(() => {
     YjsEditor.connect(editor);
     setConnected(true);
+    const leave = () => editor.forgetStoredSelection();
+    window.addEventListener('pagehide', leave);
     return () => {
+      window.removeEventListener('pagehide', leave);
+      leave();
       YjsEditor.disconnect(editor);
       setConnected(false);
     };

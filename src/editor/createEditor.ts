@@ -13,12 +13,19 @@ import * as Y from 'yjs';
 import { CONTENT_ROOT } from '../protocol/document';
 import { withRichText } from './richText/withRichText';
 import type { ConcordEditor, PresenceUser } from './schema';
-import { withStableSelection } from './stableSelection';
+import { tabId, withStableSelection } from './stableSelection';
 
 export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user: PresenceUser): ConcordEditor {
   const sharedRoot = doc.get(CONTENT_ROOT, Y.XmlText);
-  const bound = withStableSelection(withYjs(createEditor(), sharedRoot, { autoConnect: false }));
+  const bound = withStableSelection(withYjs(createEditor(), sharedRoot, { autoConnect: false }), tabId());
   const history = withYHistory(bound);
+  // A peer's edit ends your current undo step: undo takes back what you typed
+  // since, not everything you typed within the UndoManager's capture window.
+  const { applyRemoteEvents } = history;
+  history.applyRemoteEvents = (events, origin) => {
+    applyRemoteEvents(events, origin);
+    if (origin !== history.positionStorageOrigin) history.undoManager.stopCapturing();
+  };
   const cursors = withCursors(history, awareness, { cursorDataField: 'user', data: user });
   return withReact(withRichText(cursors)) as ConcordEditor;
 }
