@@ -68,7 +68,7 @@ export default function LabPage() {
           run={run}
           side={run.ot}
           title="OT"
-          subtitle="a central server transforms ops (ot.js-style)"
+          subtitle="the server transforms ops (ot.js-style)"
           serverLabel="Server"
           participants={participants}
           horizon={lab.horizon}

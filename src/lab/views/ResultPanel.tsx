@@ -11,7 +11,7 @@ export function ResultPanel({ side, outcome }: { side: SideName; outcome: Outcom
   return (
     <div className="lab-result">
       <span className="lab-result-label">Result</span>
-      <output data-testid={`${side}-result`} data-state={outcome.state} data-text={text} aria-live="polite">
+      <output data-testid={`${side}-result`} data-state={outcome.state} data-text={text} data-long={text.length > 14 || undefined} aria-live="polite">
         {text}
       </output>
       {outcome.state === 'diverged' && <span className="lab-diverged">diverged: {outcome.texts.map((t) => `"${t}"`).join(' ≠ ')}</span>}

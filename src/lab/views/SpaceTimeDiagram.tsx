@@ -15,6 +15,8 @@ const H = 300;
 const TOP = 60;
 const BOTTOM = 14;
 const CONTROL_COLOR = '#6b7280';
+/** Above this many messages, only the arrows of the current moment carry labels. */
+const BUSY_MESSAGES = 6;
 
 interface Props {
   side: LabSide;
@@ -67,8 +69,9 @@ export function SpaceTimeDiagram({ side, participants, serverLabel, now, horizon
             <text x={x(id)} y={34} textAnchor="middle" className="lane-city">
               {p ? `${p.city} · ${p.delayMs} ms` : 'EU datacenter'}
             </text>
-            <line x1={x(id)} x2={x(id)} y1={y(late ?? 0)} y2={H - BOTTOM} stroke={p?.color ?? '#111'} />
-            {p?.late && <line className="not-joined" x1={x(id)} x2={x(id)} y1={TOP} y2={y(late ?? now)} />}
+            {/* A late joiner's lane is dotted until it has the document. */}
+            {(!p?.late || late !== undefined) && <line x1={x(id)} x2={x(id)} y1={y(late ?? 0)} y2={H - BOTTOM} stroke={p?.color ?? '#111'} />}
+            {p?.late && <line className="not-joined" x1={x(id)} x2={x(id)} y1={TOP} y2={late === undefined ? H - BOTTOM : y(late)} />}
           </g>
         );
       })}
@@ -79,7 +82,17 @@ export function SpaceTimeDiagram({ side, participants, serverLabel, now, horizon
         </g>
       ))}
       {side.sim.messages.map((m) => (
-        <Arrow key={m.id} m={m} now={now} x={x} y={y} color={authorOf(m) ? colorOf(authorOf(m)!) : CONTROL_COLOR} marker={`url(#arrow-${side.name})`} />
+        <Arrow
+          key={m.id}
+          m={m}
+          now={now}
+          x={x}
+          y={y}
+          color={authorOf(m) ? colorOf(authorOf(m)!) : CONTROL_COLOR}
+          marker={`url(#arrow-${side.name})`}
+          // A busy diagram labels only what moves at this moment; the rest keep a tooltip.
+          labelled={side.sim.messages.length <= BUSY_MESSAGES || m.deliveredAt === undefined || m.deliveredAt === now}
+        />
       ))}
       {edits.map((e, i) => (
         <g key={i} className="edit">
@@ -104,7 +117,17 @@ export function SpaceTimeDiagram({ side, participants, serverLabel, now, horizon
   );
 }
 
-function Arrow({ m, now, x, y, color, marker }: { m: Message<unknown>; now: number; x: (n: string) => number; y: (t: number) => number; color: string; marker: string }) {
+interface ArrowProps {
+  m: Message<unknown>;
+  now: number;
+  x: (n: string) => number;
+  y: (t: number) => number;
+  color: string;
+  marker: string;
+  labelled: boolean;
+}
+
+function Arrow({ m, now, x, y, color, marker, labelled }: ArrowProps) {
   const x1 = x(m.from);
   const y1 = y(m.sentAt);
   const held = !Number.isFinite(m.deliverAt);
@@ -119,11 +142,15 @@ function Arrow({ m, now, x, y, color, marker }: { m: Message<unknown>; now: numb
   const ly = y1 + (y2 - y1) * (held ? 0.5 : 0.33);
   return (
     <g className={className}>
-      <line x1={x1} y1={y1} x2={x2} y2={y2} stroke={color} markerEnd={held ? undefined : marker} />
+      <line x1={x1} y1={y1} x2={x2} y2={y2} stroke={color} markerEnd={held ? undefined : marker}>
+        <title>{`${m.from} → ${m.to}: ${m.label} (${m.bytes} B, sent at ${m.sentAt} ms)`}</title>
+      </line>
       {!arrived && !held && <circle cx={x1 + (x2 - x1) * progress} cy={y1 + (y2 - y1) * progress} r={5} fill={color} />}
-      <text x={lx} y={ly - 5} textAnchor="middle" fill={color}>
-        {held ? `${m.label} (held)` : m.label}
-      </text>
+      {labelled && (
+        <text x={lx} y={ly - 5} textAnchor="middle" fill={color}>
+          {held ? `${m.label} (held)` : m.label}
+        </text>
+      )}
     </g>
   );
 }
