@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { createEditor, type Descendant, type Range } from 'slate';
+import { createEditor, Transforms, type Descendant, type Range } from 'slate';
 import { Editable, Slate, withReact } from 'slate-react';
-import { renderElement, renderLeaf } from './elements';
+import { listItemOrdinal, renderElement, renderLeaf } from './elements';
 import { Toolbar } from './Toolbar';
 import { at, bullet, h1, h2, legacyLi, legacyOl, legacyUl, numbered, p, quote, t } from './testHelpers';
 import { withRichText } from './withRichText';
+import type { BlockElement } from '../schema';
 
 function render(value: Descendant[], withToolbar = false, selection: Range | null = null) {
   const editor = withRichText(withReact(createEditor()));
@@ -63,6 +64,22 @@ describe('renderElement / renderLeaf', () => {
       numbered('deep', 3),
     ]);
     expect(markers(html)).toEqual(['1.', '2.', '1.', '▪', '2.', '3.', '•', '1.', '1.', '1.']);
+  });
+
+  it('an item’s number follows changes to earlier items although the item itself is unchanged', () => {
+    // slate-react re-renders an element only when its object changes; this is
+    // why ListItem reads the number through useSlateSelector.
+    const editor = withRichText(withReact(createEditor()));
+    editor.children = [numbered('a'), numbered('b'), numbered('c')];
+    const third = editor.children[2] as BlockElement;
+    expect(listItemOrdinal(editor, third)).toBe(3);
+    Transforms.setNodes(editor, { indent: 1 }, { at: [1] });
+    expect(editor.children[2]).toBe(third);
+    expect(listItemOrdinal(editor, third)).toBe(2);
+    Transforms.setNodes(editor, { listType: 'bulleted' }, { at: [0] });
+    expect(listItemOrdinal(editor, third)).toBe(1);
+    Transforms.removeNodes(editor, { at: [2] });
+    expect(listItemOrdinal(editor, third)).toBeUndefined();
   });
 
   it('renders legacy lists as ul/ol around the items, numbering within each container', () => {

@@ -3,7 +3,7 @@
  * (its Slate type) so tests and stylesheets can select it.
  */
 import { useRef, type JSX } from 'react';
-import { Node, type Descendant } from 'slate';
+import { Node, type Descendant, type Editor } from 'slate';
 import { ReactEditor, useSlateSelector, type RenderElementProps, type RenderLeafProps } from 'slate-react';
 import { BlockType, ListType } from '../../protocol/document';
 import type { BlockElement } from '../schema';
@@ -43,23 +43,32 @@ export function renderElement(props: RenderElementProps): JSX.Element {
 }
 
 /**
+ * The number a numbered item displays, from its position among its siblings
+ * now; undefined when the element is no longer in the editor.
+ */
+export function listItemOrdinal(editor: Editor, element: BlockElement): number | undefined {
+  try {
+    const path = ReactEditor.findPath(editor, element);
+    const siblings: readonly Descendant[] = path.length === 1 ? editor.children : Node.parent(editor, path).children;
+    return listOrdinals(siblings)[path[path.length - 1]];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The number of a numbered item, read on every editor change: slate-react
- * re-renders an element only when that element changes, but the number also
- * depends on the items before it. useSlateSelector re-runs this on every
+ * re-renders an element only when that element object changes, but the number
+ * also depends on the items before it. useSlateSelector re-runs this on every
  * change and re-renders the item only when its number differs.
  */
 function useOrdinal(element: BlockElement, numbered: boolean): number {
+  // Kept while the element has just left the tree: the component is about to
+  // re-render with its successor or unmount.
   const last = useRef(1);
   return useSlateSelector((editor) => {
     if (!numbered) return 0;
-    try {
-      const path = ReactEditor.findPath(editor, element);
-      const siblings: readonly Descendant[] = path.length === 1 ? editor.children : Node.parent(editor, path).children;
-      last.current = listOrdinals(siblings)[path[path.length - 1]] || last.current;
-    } catch {
-      // The element has just left the tree; this component is about to re-render
-      // with its successor or unmount, so keep the last number meanwhile.
-    }
+    last.current = listItemOrdinal(editor, element) || last.current;
     return last.current;
   });
 }
