@@ -9,7 +9,8 @@ function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'range'].includes(target.type);
+  // A focused checkbox (the flip switch) keeps Space for itself.
+  return target instanceof HTMLInputElement && !['button', 'range'].includes(target.type);
 }
 
 export function useKeyboard(onStep: () => void, onReset: () => void) {
