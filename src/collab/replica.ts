@@ -1,28 +1,39 @@
 /**
- * The tab's replica of one document: a Y.Doc that accepts writes at once, a
- * y-websocket provider that syncs it through the relay, and the status the UI
- * shows (connection, saving/saved). This tab is a leader: nothing here waits on
- * the network before applying a local edit.
+ * The tab's replica of one document: a Y.Doc that accepts writes at once, kept
+ * in IndexedDB, synced through the relay by a y-websocket provider, and the
+ * status the UI shows. This tab is a leader: nothing here waits on the network
+ * before applying a local edit, and it keeps working with the relay gone.
  */
 import type * as decoding from 'lib0/decoding';
 import type * as encoding from 'lib0/encoding';
 import type { Awareness } from 'y-protocols/awareness';
 import { removeAwarenessStates } from 'y-protocols/awareness';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { readSavedBody } from '../protocol/codec';
 import { ACKS_QUERY_PARAM, MessageType } from '../protocol/constants';
-import { SaveTracker, type SaveState } from './saveTracker';
+import { isSeeded, seedUpdate } from '../protocol/seed';
+import { instrumentedSocketClass } from './instrumentedSocket';
+import { SaveTracker, type EditTiming, type SaveState } from './saveTracker';
+import { UnloadJournal } from './unloadJournal';
+import { UpdateLog } from './updateLog';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
 export interface ReplicaStatus {
   connection: ConnectionState;
   save: SaveState;
-  /** Update frames (or offline edit batches) the relay has not acked yet. */
+  /** Local edits the relay has not durably stored yet. */
   pending: number;
-  /** True once the document content is available (first sync with the relay). */
+  /** True once there is a document to show: from the relay, or from this browser's IndexedDB. */
   loaded: boolean;
+  /** The user cut this tab off (the offline switch). */
+  switchedOff: boolean;
+  /** Injected one-way delay, ms. */
+  delayMs: number;
+  /** When the provider retries after losing the relay (Date.now() ms), or null. */
+  reconnectAt: number | null;
 }
 
 export interface Replica {
@@ -30,14 +41,26 @@ export interface Replica {
   readonly doc: Y.Doc;
   readonly awareness: Awareness;
   readonly provider: WebsocketProvider;
+  readonly log: UpdateLog;
   status(): ReplicaStatus;
   subscribe(listener: () => void): () => void;
+  /** Recent local edits with their local-apply and saved-ack times. */
+  timings(): readonly EditTiming[];
+  /** The relay's stored state vector at its last `saved` ack (empty before the first). */
+  relayStateVector(): Map<number, number>;
+  /** Marks the moment of a user input event, to time how long it takes to apply locally. */
+  markInput(): void;
+  /** The offline switch: cuts (or restores) this tab's link to the relay. */
+  setSwitchedOff(off: boolean): void;
+  setDelay(ms: number): void;
   connect(): void;
-  disconnect(): void;
   destroy(): void;
 }
 
 type MessageHandler = (encoder: encoding.Encoder, decoder: decoding.Decoder, provider: WebsocketProvider) => void;
+
+/** Largest injectable one-way delay (the classroom slider's range). */
+export const MAX_DELAY_MS = 2_000;
 
 /** The relay's WebSocket base URL for this page (same origin, one port). */
 export function relayUrl(location: Location = window.location): string {
@@ -45,76 +68,145 @@ export function relayUrl(location: Location = window.location): string {
   return `${scheme}//${location.host}/ws`;
 }
 
+const SEED_ORIGIN = Symbol('seed');
+const switchKey = (room: string) => `concord.offline.${room}`;
+
 export function createReplica(room: string, serverUrl = relayUrl()): Replica {
   const doc = new Y.Doc();
   const listeners = new Set<() => void>();
-  let snapshot: ReplicaStatus = { connection: 'connecting', save: 'saved', pending: 0, loaded: false };
-  let everConnected = false;
+  const log = new UpdateLog();
+  let switchedOff = sessionStorage.getItem(switchKey(room)) === '1';
+  let delayMs = 0;
+  let reconnectAt: number | null = null;
+  let everSynced = false;
+  let everFailed = false;
+  let lastInputAt: number | null = null;
+  let relayStateVector = new Map<number, number>();
+  let snapshot: ReplicaStatus;
 
   const emit = () => {
     snapshot = {
-      connection: provider.synced ? 'connected' : everConnected ? 'offline' : 'connecting',
+      connection: switchedOff || (!provider.synced && (everSynced || everFailed)) ? 'offline' : provider.synced ? 'connected' : 'connecting',
       save: tracker.state,
       pending: tracker.pending,
-      loaded: snapshot.loaded || provider.synced,
+      loaded: snapshot?.loaded || provider.synced || (local.synced && isSeeded(doc)),
+      switchedOff,
+      delayMs,
+      reconnectAt: switchedOff || provider.synced ? null : reconnectAt,
     };
     for (const listener of listeners) listener();
   };
   const tracker = new SaveTracker(() => emit());
 
-  // The provider constructs its sockets from this class, so every frame it
-  // sends passes the save tracker (which counts update frames).
-  class TrackedWebSocket extends WebSocket {
-    send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      if (data instanceof Uint8Array) tracker.frameSent(data);
-      else if (data instanceof ArrayBuffer) tracker.frameSent(new Uint8Array(data));
-      super.send(data);
-    }
-  }
-
   const provider = new WebsocketProvider(serverUrl, room, doc, {
     connect: false,
     disableBc: true, // tabs talk through the relay only (DESIGN.md §4)
     params: { [ACKS_QUERY_PARAM]: '1' },
-    WebSocketPolyfill: TrackedWebSocket,
+    WebSocketPolyfill: instrumentedSocketClass({ delayMs: () => delayMs, sending: (frame) => tracker.frameSent(frame) }),
   });
   (provider.messageHandlers as MessageHandler[])[MessageType.saved] = (_encoder, decoder) => {
-    tracker.ackReceived(readSavedBody(decoder).committedUpdateFrames);
+    const ack = readSavedBody(decoder);
+    relayStateVector = Y.decodeStateVector(ack.stateVector);
+    tracker.ackReceived(ack.committedUpdateFrames);
   };
+
+  // This browser's copy: the document shows at once on reload, relay or not.
+  const local = new IndexeddbPersistence(`concord:${room}`, doc);
+  const journal = new UnloadJournal(room);
+  local.whenSynced.then(() => {
+    journal.restore(doc, local); // edits whose IndexedDB write the last page did not finish
+    // A brand-new document opened with no relay: use the same deterministic seed the
+    // relay would have written, so nothing is duplicated when the two meet.
+    if (!isSeeded(doc) && (switchedOff || everFailed)) Y.applyUpdate(doc, seedUpdate(), SEED_ORIGIN);
+    emit();
+  });
 
   provider.on('status', ({ status }) => {
     if (status === 'connected') tracker.socketOpened();
-    if (status === 'disconnected') tracker.socketClosed();
+    if (status === 'disconnected') {
+      tracker.socketClosed();
+      // y-websocket retries after min(2^n × 100 ms, maxBackoffTime); n is bumped right after this event.
+      setTimeout(() => {
+        reconnectAt = Date.now() + Math.min(2 ** provider.wsUnsuccessfulReconnects * 100, provider.maxBackoffTime);
+        emit();
+      });
+    }
+    emit();
+  });
+  provider.on('connection-close', () => {
+    if (everSynced || switchedOff) return;
+    everFailed = true; // never reached the relay: an empty new document may be seeded locally
+    if (local.synced && !isSeeded(doc)) Y.applyUpdate(doc, seedUpdate(), SEED_ORIGIN);
     emit();
   });
   provider.on('sync', (synced: boolean) => {
-    if (synced) everConnected = true;
+    if (synced) everSynced = true;
     emit();
   });
   // Registered after the provider's own handler, which has already sent the edit if it could.
-  doc.on('update', (_update: Uint8Array, origin: unknown) => {
-    if (origin !== provider) tracker.localEdit(provider.wsconnected);
+  doc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin === provider) {
+      log.add('in', update, tracker.pending > 0);
+      return;
+    }
+    if (origin === SEED_ORIGIN) return; // identical to the relay's seed: nothing to save
+    if (origin === local) {
+      // Loaded from IndexedDB: may hold edits made offline before a reload.
+      log.add('local-store', update, false);
+      tracker.localEdit(provider.wsconnected);
+      return;
+    }
+    log.add('out', update, false);
+    journal.record(update);
+    const localApplyMs = lastInputAt === null ? null : performance.now() - lastInputAt;
+    lastInputAt = null;
+    tracker.localEdit(provider.wsconnected, localApplyMs !== null && localApplyMs < 1_000 ? localApplyMs : null);
   });
 
   // Leave others' presence lists at once when the tab goes away.
-  const leave = () => removeAwarenessStates(provider.awareness, [doc.clientID], 'window closed');
+  const leave = () => {
+    journal.flush();
+    removeAwarenessStates(provider.awareness, [doc.clientID], 'window closed');
+  };
   window.addEventListener('pagehide', leave);
+  emit();
 
   return {
     room,
     doc,
     awareness: provider.awareness,
     provider,
+    log,
     status: () => snapshot,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    connect: () => provider.connect(),
-    disconnect: () => provider.disconnect(),
+    timings: () => tracker.timings,
+    relayStateVector: () => relayStateVector,
+    markInput() {
+      lastInputAt = performance.now();
+    },
+    setSwitchedOff(off) {
+      if (off === switchedOff) return;
+      switchedOff = off;
+      if (off) sessionStorage.setItem(switchKey(room), '1');
+      else sessionStorage.removeItem(switchKey(room));
+      if (off) provider.disconnect();
+      else provider.connect();
+      emit();
+    },
+    setDelay(ms) {
+      delayMs = Math.max(0, Math.min(MAX_DELAY_MS, Math.round(ms)));
+      emit();
+    },
+    connect() {
+      if (!switchedOff) provider.connect();
+    },
     destroy() {
       window.removeEventListener('pagehide', leave);
       provider.destroy();
+      void local.destroy();
       doc.destroy();
       listeners.clear();
     },

@@ -20,7 +20,15 @@ export function useReplica(room: string): Replica | null {
   return replica;
 }
 
-const CONNECTING: ReplicaStatus = { connection: 'connecting', save: 'saved', pending: 0, loaded: false };
+const CONNECTING: ReplicaStatus = {
+  connection: 'connecting',
+  save: 'saved',
+  pending: 0,
+  loaded: false,
+  switchedOff: false,
+  delayMs: 0,
+  reconnectAt: null,
+};
 
 export function useReplicaStatus(replica: Replica | null): ReplicaStatus {
   return useSyncExternalStore(

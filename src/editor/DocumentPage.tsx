@@ -5,6 +5,8 @@ import { rememberDocument } from '../collab/recentDocuments';
 import { usePeers } from '../collab/usePeers';
 import { useReplica, useReplicaStatus } from '../collab/useReplica';
 import { CollaborativeEditor } from './CollaborativeEditor';
+import { NetworkControls } from './NetworkControls';
+import { ReplicationInspector } from './ReplicationInspector';
 import { PresenceBar } from './PresenceBar';
 import { StatusBadges } from './StatusBadges';
 import { TitleField } from './TitleField';
@@ -16,10 +18,23 @@ export default function DocumentPage({ room }: { room: string }) {
   const status = useReplicaStatus(replica);
   const peers = usePeers(replica?.awareness ?? null);
   const [user, setUser] = useState<PresenceUser>(() => loadUser());
+  const [inspecting, setInspecting] = useState(false);
 
   useEffect(() => {
     replica?.awareness.setLocalStateField('user', user);
   }, [replica, user]);
+
+  // Time each edit from the key press (or other input) that caused it.
+  useEffect(() => {
+    if (!replica) return;
+    const mark = () => replica.markInput();
+    window.addEventListener('keydown', mark, true);
+    window.addEventListener('paste', mark, true);
+    return () => {
+      window.removeEventListener('keydown', mark, true);
+      window.removeEventListener('paste', mark, true);
+    };
+  }, [replica]);
 
   const changeUser = useCallback((next: PresenceUser) => {
     saveUser(next);
@@ -36,16 +51,31 @@ export default function DocumentPage({ room }: { room: string }) {
         {replica && status.loaded ? <TitleField doc={replica.doc} onTitle={onTitle} /> : <div className="title-field placeholder" />}
         <StatusBadges status={status} />
       </header>
-      <PresenceBar me={user} peers={peers} onChange={changeUser} />
-      <main className="document-body">
-        {replica && status.loaded ? (
-          <CollaborativeEditor replica={replica} user={user} />
-        ) : (
-          <p className="loading" data-testid="loading">
-            {status.connection === 'offline' ? 'The relay is unreachable; retrying…' : 'Opening the document…'}
-          </p>
-        )}
-      </main>
+      <div className="toolbar-row">
+        <PresenceBar me={user} peers={peers} onChange={changeUser} />
+        {replica && <NetworkControls replica={replica} status={status} />}
+        <button
+          type="button"
+          className="inspector-toggle"
+          data-testid="inspector-toggle"
+          aria-pressed={inspecting}
+          onClick={() => setInspecting(!inspecting)}
+        >
+          {inspecting ? 'Hide replication' : 'Show replication'}
+        </button>
+      </div>
+      <div className="document-columns">
+        <main className="document-body">
+          {replica && status.loaded ? (
+            <CollaborativeEditor replica={replica} user={user} />
+          ) : (
+            <p className="loading" data-testid="loading">
+              {status.connection === 'offline' ? 'The relay is unreachable and this browser has no copy yet; retrying…' : 'Opening the document…'}
+            </p>
+          )}
+        </main>
+        {replica && inspecting && <ReplicationInspector replica={replica} status={status} />}
+      </div>
     </div>
   );
 }

@@ -46,7 +46,7 @@ export function PresenceBar({ me, peers, onChange }: { me: PresenceUser; peers: 
             <span className="peer-name">{user.name}</span>
           </li>
         ))}
-        {peers.length === 0 && <li className="alone">Only you so far — share this page's address</li>}
+        {peers.length === 0 && <li className="alone">Only you here so far</li>}
       </ul>
     </div>
   );
