@@ -6,6 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CloseCode } from '../src/protocol/constants';
+import { Access } from './access/access';
+import { loadOrCreateSecret } from './access/secret';
 import type { Config } from './config';
 import { createRequestHandler } from './http';
 import { createLogger, type Logger } from './log';
@@ -21,6 +23,8 @@ export interface Concord {
   readonly port: number;
   readonly url: string;
   readonly rooms: Rooms;
+  /** Protected rooms and share keys. */
+  readonly access: Access;
   /** Stops accepting, flushes, closes sockets, stores every room, closes the database. */
   close(): Promise<void>;
 }
@@ -28,6 +32,7 @@ export interface Concord {
 export async function startConcord(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Concord> {
   const metrics = createMetrics();
   const storage = openSqliteStorage(join(config.dataDir, DATABASE_FILE));
+  const access = new Access(join(config.dataDir, DATABASE_FILE), loadOrCreateSecret(config.dataDir));
   const rooms = new Rooms(storage, config, metrics, log);
   let relay: ReturnType<typeof attachRelay> | null = null;
   const server = createServer(
@@ -35,9 +40,11 @@ export async function startConcord(config: Config, log: Logger = createLogger(co
       staticDir: config.staticDir,
       metrics,
       health: () => ({ rooms: rooms.size, connections: relay?.connections.size ?? 0 }),
+      access,
+      log,
     }),
   );
-  relay = attachRelay(server, { rooms, metrics, log, config });
+  relay = attachRelay(server, { rooms, metrics, log, config, access });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -54,6 +61,7 @@ export async function startConcord(config: Config, log: Logger = createLogger(co
     port,
     url: `http://${config.host}:${port}`,
     rooms,
+    access,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -63,6 +71,8 @@ export async function startConcord(config: Config, log: Logger = createLogger(co
         await stopped;
         rooms.closeAll();
         storage.close();
+        access.close();
+        metrics.stop();
         log.info('concord relay stopped');
       })();
       return closing;

@@ -4,6 +4,7 @@
  * Every variable is documented in README.md with its default.
  */
 import { resolve } from 'node:path';
+import { Limits as ProtocolLimits } from '../src/protocol/constants';
 
 export interface Config {
   /** TCP port for the page, the API and the WebSocket (PORT, default 1234). */
@@ -22,6 +23,49 @@ export interface Config {
   readonly compactAfterUpdates: number;
   /** Interval between WebSocket pings; a socket silent for two intervals is dropped (PING_INTERVAL_MS, default 30000). */
   readonly pingIntervalMs: number;
+  /** Every bound on what clients may make the relay do (see `RelayLimits`). */
+  readonly limits: RelayLimits;
+  /**
+   * Origins (scheme://host[:port]) allowed to open a WebSocket besides the relay's
+   * own (ALLOWED_ORIGINS, comma-separated, default none). An upgrade whose Origin
+   * header is present and neither the relay's own origin nor listed gets 403;
+   * requests without Origin (Node clients, benchmarks) are not browsers and pass.
+   */
+  readonly allowedOrigins: readonly string[];
+}
+
+/**
+ * The limits, in one place. Each is an environment variable; the README's
+ * configuration table lists them with their defaults and what happens at the limit.
+ */
+export interface RelayLimits {
+  /** Largest WebSocket frame, refused from its header before buffering: close 1009 (MAX_FRAME_BYTES). */
+  readonly maxFrameBytes: number;
+  /** Largest awareness state of one client, as JSON: close 1009 (MAX_AWARENESS_BYTES). */
+  readonly maxAwarenessBytes: number;
+  /** Awareness client ids one socket may publish: close 4400 past it (MAX_AWARENESS_CLIENTS_PER_SOCKET). */
+  readonly maxAwarenessClientsPerSocket: number;
+  /** Decode budget: structs in one update, checked by a linear pre-scan before Yjs decodes it: close 4400 (MAX_UPDATE_STRUCTS). */
+  readonly maxUpdateStructs: number;
+  /** Token bucket per socket: frames allowed in a burst (RATE_LIMIT_BURST). */
+  readonly rateLimitBurst: number;
+  /** Token bucket per socket: frames per second refilled; an empty bucket closes with 4429 (RATE_LIMIT_PER_S). */
+  readonly rateLimitPerS: number;
+  /** Open WebSockets per client IP; past it the upgrade is refused with HTTP 429 (MAX_CONNECTIONS_PER_IP). */
+  readonly maxConnectionsPerIp: number;
+  /**
+   * Rooms held in memory. Opening one more first stores and unloads the least
+   * recently used room that has no sockets; if every room has sockets, the
+   * upgrade is refused with HTTP 503 (MAX_ROOMS_LOADED).
+   */
+  readonly maxRoomsLoaded: number;
+  /**
+   * Updates one socket may have waiting for missing dependencies (structs they
+   * build on that the relay has not seen yet); past it, close 4400 (MAX_PENDING_UPDATES).
+   */
+  readonly maxPendingUpdates: number;
+  /** How long such an update may wait for its dependencies: close 4400 after (PENDING_UPDATE_TIMEOUT_MS). */
+  readonly pendingUpdateTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +96,39 @@ function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   return raw.trim();
 }
 
+function origins(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(name, `expected comma-separated origins like https://example.org, got "${origin}"`);
+    }
+    if (!/^https?:$/.test(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(name, `expected an origin (scheme://host[:port], no path), got "${origin}"`);
+    }
+    return parsed.origin;
+  });
+}
+
+export function loadLimits(env: NodeJS.ProcessEnv = process.env): RelayLimits {
+  return Object.freeze({
+    maxFrameBytes: integer(env, 'MAX_FRAME_BYTES', ProtocolLimits.MAX_FRAME_BYTES, 1_024, 256 * 1_048_576),
+    maxAwarenessBytes: integer(env, 'MAX_AWARENESS_BYTES', ProtocolLimits.MAX_AWARENESS_BYTES, 256, 16 * 1_048_576),
+    maxAwarenessClientsPerSocket: integer(env, 'MAX_AWARENESS_CLIENTS_PER_SOCKET', 16, 1, 10_000),
+    maxUpdateStructs: integer(env, 'MAX_UPDATE_STRUCTS', ProtocolLimits.MAX_UPDATE_STRUCTS, 1, 100_000_000),
+    rateLimitBurst: integer(env, 'RATE_LIMIT_BURST', 5_000, 1, 100_000_000),
+    rateLimitPerS: integer(env, 'RATE_LIMIT_PER_S', 500, 1, 100_000_000),
+    maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 2_000, 1, 10_000_000),
+    maxRoomsLoaded: integer(env, 'MAX_ROOMS_LOADED', 10_000, 1, 10_000_000),
+    maxPendingUpdates: integer(env, 'MAX_PENDING_UPDATES', 64, 0, 100_000),
+    pendingUpdateTimeoutMs: integer(env, 'PENDING_UPDATE_TIMEOUT_MS', 10_000, 10, 3_600_000),
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = text(env, 'LOG_LEVEL', 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -68,5 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roomIdleUnloadMs: integer(env, 'ROOM_IDLE_UNLOAD_MS', 30_000, 0, 86_400_000),
     compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', 500, 1, 10_000_000),
     pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 1_000, 3_600_000),
+    limits: loadLimits(env),
+    allowedOrigins: Object.freeze(origins(env, 'ALLOWED_ORIGINS')),
   });
 }

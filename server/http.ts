@@ -1,28 +1,41 @@
 /**
  * The HTTP side of the one port: the built app (with the SPA fallback for
- * /d/<room> and /lab), /healthz and /metrics.
+ * /d/<room> and /lab), /healthz, /metrics and the JSON API under /api (api.ts).
  */
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import { Paths } from '../src/protocol/constants';
+import type { Access } from './access/access';
+import { handleApi } from './api';
+import type { Logger } from './log';
 import type { Metrics } from './metrics';
 
 export interface HttpDeps {
   staticDir: string;
   metrics: Metrics;
   health: () => Record<string, unknown>;
+  access: Access;
+  log: Logger;
 }
 
-export function createRequestHandler({ staticDir, metrics, health }: HttpDeps) {
+export function createRequestHandler({ staticDir, metrics, health, access, log }: HttpDeps) {
   const built = existsSync(join(staticDir, 'index.html'));
   const serveApp = built
     ? sirv(staticDir, { single: true, etag: true, gzip: false, setHeaders: cacheHeaders })
     : null;
 
   return (request: IncomingMessage, response: ServerResponse): void => {
-    const path = (request.url ?? '/').split('?')[0];
+    const url = new URL(request.url ?? '/', 'http://relay.invalid');
+    const path = url.pathname;
+    if (path.startsWith('/api/')) {
+      if (!handleApi(request, response, url, access, log)) {
+        response.writeHead(404, { 'Content-Type': 'application/json' });
+        response.end(JSON.stringify({ error: 'no such API path' }));
+      }
+      return;
+    }
     if (path === Paths.health) {
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify({ status: 'ok', ...health() }));

@@ -2,14 +2,63 @@
  * Prometheus metrics for /metrics. One registry per relay instance, so tests
  * that start several relays in one process do not share counters.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { CloseCode } from '../src/protocol/constants';
 
-export type DecodeErrorKind = 'text_frame' | 'unknown_type' | 'bad_sync' | 'bad_update' | 'bad_awareness';
+/**
+ * Why a frame closed its socket with 4400: text frame, unknown message type,
+ * bad sync message, an update that does not decode or apply, an update over the
+ * decode budget, updates whose dependencies never arrived, bad awareness.
+ */
+export type DecodeErrorKind =
+  | 'text_frame'
+  | 'unknown_type'
+  | 'bad_sync'
+  | 'bad_update'
+  | 'update_budget'
+  | 'missing_deps'
+  | 'bad_awareness';
+
+/** The limits of config.limits, as they appear in concord_limits_hit_total{limit}. */
+export type LimitName =
+  | 'frame_bytes'
+  | 'awareness_bytes'
+  | 'awareness_clients'
+  | 'update_structs'
+  | 'message_rate'
+  | 'connections_per_ip'
+  | 'rooms_loaded'
+  | 'pending_updates';
+
+const CLOSE_KINDS = new Map<number, string>(Object.entries(CloseCode).map(([kind, code]) => [code, kind]));
+
+/** The name of a close code for metrics and logs (`tooBig`, `malformed`, …; `other` for codes we do not send). */
+export function closeKind(code: number): string {
+  if (CLOSE_KINDS.has(code)) return CLOSE_KINDS.get(code)!;
+  if (code === 1005) return 'noStatus';
+  if (code === 1006) return 'abnormal';
+  return 'other';
+}
 
 export function createMetrics() {
   const registry = new Registry();
   // Process metrics, including nodejs_eventloop_lag_* (the relay's responsiveness).
   collectDefaultMetrics({ register: registry });
+
+  // The event-loop delay p99 under one name of our own, measured since the last scrape.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  new Gauge({
+    name: 'concord_event_loop_delay_p99_seconds',
+    help: 'Event-loop delay, 99th percentile since the previous scrape (perf_hooks.monitorEventLoopDelay)',
+    registers: [registry],
+    collect() {
+      const p99 = loopDelay.count > 0 ? loopDelay.percentile(99) : 0;
+      this.set(p99 / 1e9);
+      loopDelay.reset();
+    },
+  });
 
   const connections = new Gauge({ name: 'concord_connections', help: 'Open WebSocket connections', registers: [registry] });
   const roomsLoaded = new Gauge({ name: 'concord_rooms_loaded', help: 'Rooms held in memory', registers: [registry] });
@@ -33,8 +82,30 @@ export function createMetrics() {
   });
   const closes = new Counter({
     name: 'concord_closes_total',
-    help: 'Connections closed, by close code',
-    labelNames: ['code'] as const,
+    help: 'Connections closed, by close code and its name (src/protocol/constants.ts CloseCode)',
+    labelNames: ['code', 'kind'] as const,
+    registers: [registry],
+  });
+  const limitsHit = new Counter({
+    name: 'concord_limits_hit_total',
+    help: 'Times a configured limit refused or closed something, by limit',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+  });
+  const upgradesRefused = new Counter({
+    name: 'concord_upgrades_refused_total',
+    help: 'WebSocket upgrades refused before the handshake, by HTTP status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const viewerUpdatesDropped = new Counter({
+    name: 'concord_viewer_updates_dropped_total',
+    help: 'Update frames from view-only sockets, dropped: never applied, stored or forwarded',
+    registers: [registry],
+  });
+  const updatesHeld = new Counter({
+    name: 'concord_updates_held_total',
+    help: 'Updates that arrived before a struct they build on and waited on their socket for it',
     registers: [registry],
   });
 
@@ -52,6 +123,14 @@ export function createMetrics() {
     compactions,
     decodeErrors,
     closes,
+    limitsHit,
+    upgradesRefused,
+    viewerUpdatesDropped,
+    updatesHeld,
+    /** Stops the event-loop monitor (the relay is closing). */
+    stop() {
+      loopDelay.disable();
+    },
   };
 }
 

@@ -3,7 +3,40 @@
  * awareness (presence) entries it owns, and how to send to it or close it.
  */
 import { WebSocket } from 'ws';
+import type { Role } from '../../src/protocol/constants';
 import type { Metrics } from '../metrics';
+import type { ScannedUpdate } from './updateScan';
+
+/** An update that arrived before something it builds on; it waits on its socket (room.ts). */
+export interface HeldUpdate {
+  frame: Uint8Array;
+  update: Uint8Array;
+  scan: ScannedUpdate;
+}
+
+/**
+ * Token bucket: `burst` frames at once, refilled at `perSecond`. `take()` is
+ * false when the bucket is empty (the socket is then closed with 4429).
+ */
+export class TokenBucket {
+  private tokens: number;
+  private refilledAt = performance.now();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(now = performance.now()): boolean {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1_000);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
 
 let nextConnectionId = 1;
 
@@ -14,6 +47,16 @@ export class Connection {
   updateFramesReceived = 0;
   /** The count carried by the last `saved` ack sent to this socket. */
   updateFramesAcked = 0;
+  /**
+   * The index (1-based, among update frames) of the first frame that is not
+   * stored: held for missing dependencies, or dropped because this socket is a
+   * viewer. Acks never pass it, since `saved` promises a prefix of the frames.
+   */
+  unstoredFrom: number | null = null;
+  /** Updates waiting for structs they build on, oldest first. */
+  readonly held: HeldUpdate[] = [];
+  /** Closes this socket if its held updates wait too long. */
+  heldTimer: NodeJS.Timeout | null = null;
   /** Awareness client ids this socket has published; removed when it closes. */
   readonly awarenessClients = new Set<number>();
   bytesIn = 0;
@@ -27,7 +70,17 @@ export class Connection {
     /** The client asked for `saved` acks (`?acks=1`). */
     readonly wantsAcks: boolean,
     private readonly metrics: Metrics,
+    /** Editor, or viewer (a protected room opened with its view key). */
+    readonly role: Role,
+    /** The client's address, for the per-IP connection limit and logs. */
+    readonly ip: string,
+    readonly bucket: TokenBucket,
   ) {}
+
+  /** How many of this socket's update frames may be acked as saved. */
+  get ackableFrames(): number {
+    return this.unstoredFrom === null ? this.updateFramesReceived : this.unstoredFrom - 1;
+  }
 
   get isOpen(): boolean {
     return this.socket.readyState === WebSocket.OPEN;

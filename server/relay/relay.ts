@@ -2,16 +2,25 @@
  * The WebSocket side of the relay: checks each upgrade, then wires a socket to
  * its room. A bad frame closes only its own socket (close code from
  * src/protocol); the room and everyone else carry on.
+ *
+ * Upgrade checks, in order, each refused with an HTTP status before the socket
+ * becomes a WebSocket: path (404), Origin (403: present and neither the relay's
+ * own origin nor in ALLOWED_ORIGINS), room id (400), key on a protected room
+ * (401 none, 403 wrong), connections from this IP (429), rooms loaded (503,
+ * when every loaded room has sockets). Per frame: size (1009, by ws from the
+ * frame header), rate (4429), then decoding (room.ts: 4400, or 1009 for an
+ * oversize awareness state).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ACKS_QUERY_PARAM, CloseCode, Limits, Paths, isValidRoomId } from '../../src/protocol/constants';
+import { ACKS_QUERY_PARAM, CloseCode, KEY_QUERY_PARAM, Paths, isValidRoomId, type Role } from '../../src/protocol/constants';
+import type { Access } from '../access/access';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import type { Metrics } from '../metrics';
-import { Connection } from './connection';
-import { ProtocolError } from './protocolError';
+import { closeKind, type LimitName, type Metrics } from '../metrics';
+import { Connection, TokenBucket } from './connection';
+import { LimitExceeded, ProtocolError, closeOffender } from './protocolError';
 import type { Rooms } from './rooms';
 
 export interface Relay {
@@ -20,10 +29,19 @@ export interface Relay {
   closeAll(code: number, reason: string): void;
 }
 
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = `${message}\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Not Found'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
       'Content-Type: text/plain; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
@@ -31,69 +49,136 @@ function refuse(socket: Duplex, status: number, message: string): void {
   );
 }
 
+/** True if a browser on `origin` may open a socket: no Origin (not a browser), the relay's own origin, or allow-listed. */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  if (allowed.includes(origin)) return true;
+  if (!host) return false;
+  return origin === `http://${host}` || origin === `https://${host}`;
+}
+
 export function attachRelay(
   server: Server,
-  { rooms, metrics, log, config }: { rooms: Rooms; metrics: Metrics; log: Logger; config: Pick<Config, 'pingIntervalMs'> },
+  {
+    rooms,
+    metrics,
+    log,
+    config,
+    access,
+  }: {
+    rooms: Rooms;
+    metrics: Metrics;
+    log: Logger;
+    config: Pick<Config, 'pingIntervalMs' | 'limits' | 'allowedOrigins'>;
+    access: Access;
+  },
 ): Relay {
-  // maxPayload: ws refuses a larger frame before buffering it and closes with 1009.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: Limits.MAX_FRAME_BYTES });
+  const { limits } = config;
+  // maxPayload: ws refuses a larger frame from its header, before buffering it, and closes with 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const connections = new Set<Connection>();
+  const perIp = new Map<string, number>();
+
+  const limitHit = (limit: LimitName, fields: Record<string, unknown>) => {
+    metrics.limitsHit.inc({ limit });
+    log.warn({ limit, ...fields }, 'limit hit');
+  };
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    const deny = (status: number, message: string, fields: Record<string, unknown> = {}) => {
+      metrics.upgradesRefused.inc({ status: String(status) });
+      log.info({ ip, status, url: request.url, ...fields }, 'upgrade refused');
+      refuse(socket, status, message);
+    };
     const url = new URL(request.url ?? '/', 'http://relay.invalid');
-    if (!url.pathname.startsWith(Paths.websocketPrefix)) return refuse(socket, 404, 'WebSocket endpoint is /ws/<room>');
-    const room = decodeURIComponent(url.pathname.slice(Paths.websocketPrefix.length));
-    if (!isValidRoomId(room)) {
-      return refuse(socket, 400, 'invalid room id: use 1-64 characters from A-Z a-z 0-9 _ -');
+    if (!url.pathname.startsWith(Paths.websocketPrefix)) return deny(404, 'WebSocket endpoint is /ws/<room>');
+    const origin = request.headers.origin;
+    if (!originAllowed(origin, request.headers.host, config.allowedOrigins)) {
+      return deny(403, `origin ${origin} may not open a socket here (see ALLOWED_ORIGINS)`, { origin });
+    }
+    let room: string;
+    try {
+      room = decodeURIComponent(url.pathname.slice(Paths.websocketPrefix.length));
+    } catch {
+      room = '';
+    }
+    if (!isValidRoomId(room)) return deny(400, 'invalid room id: use 1-64 characters from A-Z a-z 0-9 _ -');
+    const decision = access.decide(room, url.searchParams.get(KEY_QUERY_PARAM));
+    if (decision.status !== 200) return deny(decision.status, decision.error, { room });
+    if ((perIp.get(ip) ?? 0) >= limits.maxConnectionsPerIp) {
+      limitHit('connections_per_ip', { ip, room, status: 429 });
+      return deny(429, `more than ${limits.maxConnectionsPerIp} connections from ${ip}`, { room });
+    }
+    if (!rooms.makeRoomFor(room)) {
+      limitHit('rooms_loaded', { ip, room, status: 503 });
+      return deny(503, `the relay holds ${limits.maxRoomsLoaded} rooms, all in use; try again later`, { room });
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      onConnection(ws, room, url.searchParams.get(ACKS_QUERY_PARAM) === '1', request);
+      onConnection(ws, room, url.searchParams.get(ACKS_QUERY_PARAM) === '1', decision.role, ip);
     });
   });
 
-  function onConnection(ws: WebSocket, roomName: string, wantsAcks: boolean, request: IncomingMessage): void {
-    const connection = new Connection(ws, roomName, wantsAcks, metrics);
+  function onConnection(ws: WebSocket, roomName: string, wantsAcks: boolean, role: Role, ip: string): void {
+    const bucket = new TokenBucket(limits.rateLimitBurst, limits.rateLimitPerS);
+    const connection = new Connection(ws, roomName, wantsAcks, metrics, role, ip, bucket);
     const room = rooms.open(roomName);
     connections.add(connection);
+    perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     metrics.connections.set(connections.size);
-    log.info({ room: roomName, conn: connection.id, ip: request.socket.remoteAddress }, 'connection open');
+    log.info({ room: roomName, conn: connection.id, ip, role }, 'connection open');
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!connection.isOpen) return; // closing: what follows the offending frame is not read
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
       connection.bytesIn += size;
       metrics.messagesIn.inc();
       metrics.bytesIn.inc(size);
-      if (!isBinary) {
-        metrics.decodeErrors.inc({ kind: 'text_frame' });
-        connection.close(CloseCode.malformed, 'text frames are not part of the protocol');
-        return;
-      }
-      // A private copy: ws may hand us a view into a larger pooled buffer, and a
-      // corrupt length prefix must not be able to read past this frame.
-      const frame = new Uint8Array(Array.isArray(data) ? Buffer.concat(data) : (data as Buffer));
       try {
+        if (!connection.bucket.take()) {
+          throw new LimitExceeded(
+            'message_rate',
+            CloseCode.rateLimited,
+            `more than ${limits.rateLimitBurst} frames at once or ${limits.rateLimitPerS}/s`,
+          );
+        }
+        if (!isBinary) throw new ProtocolError('text_frame', 'text frames are not part of the protocol');
+        // A private copy: ws may hand us a view into a larger pooled buffer, and a
+        // corrupt length prefix must not be able to read past this frame.
+        const frame = new Uint8Array(Array.isArray(data) ? Buffer.concat(data) : (data as Buffer));
         room.receive(connection, frame);
       } catch (error) {
-        if (!(error instanceof ProtocolError)) throw error;
-        metrics.decodeErrors.inc({ kind: error.kind });
-        log.warn({ room: roomName, conn: connection.id, kind: error.kind, reason: error.message }, 'malformed frame');
-        connection.close(CloseCode.malformed, `malformed frame: ${error.message}`);
+        if (!(error instanceof ProtocolError || error instanceof LimitExceeded)) throw error;
+        closeOffender(connection, error, metrics, log);
       }
     });
     ws.on('pong', () => {
       connection.alive = true;
     });
-    ws.on('error', (error) => log.debug({ conn: connection.id, err: error }, 'socket error'));
+    ws.on('error', (error: Error & { code?: string }) => {
+      // ws closes with 1009 itself when a frame header announces more than maxPayload.
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        limitHit('frame_bytes', { room: roomName, conn: connection.id, ip, role, code: CloseCode.tooBig });
+      } else {
+        log.debug({ conn: connection.id, err: error }, 'socket error');
+      }
+    });
     ws.on('close', (code: number) => {
       room.leave(connection);
       connections.delete(connection);
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
       metrics.connections.set(connections.size);
-      metrics.closes.inc({ code: String(code) });
+      metrics.closes.inc({ code: String(code), kind: closeKind(code) });
       log.info(
         {
           room: roomName,
           conn: connection.id,
+          ip,
+          role,
           code,
+          kind: closeKind(code),
           bytesIn: connection.bytesIn,
           bytesOut: connection.bytesOut,
           durationMs: Date.now() - connection.openedAt,

@@ -1,6 +1,8 @@
 /**
  * The rooms held in memory: loaded from storage on first use, compacted when
  * their log grows, stored and unloaded when nobody has been in them for a while.
+ * At most `limits.maxRoomsLoaded` are held: to make room for one more, the
+ * least recently used room without sockets is stored and unloaded first.
  */
 import type { Config } from '../config';
 import type { Logger } from '../log';
@@ -16,7 +18,7 @@ export class Rooms {
 
   constructor(
     private readonly storage: Storage,
-    private readonly config: Pick<Config, 'roomIdleUnloadMs' | 'compactAfterUpdates'>,
+    private readonly config: Pick<Config, 'roomIdleUnloadMs' | 'compactAfterUpdates' | 'limits'>,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
@@ -37,12 +39,30 @@ export class Rooms {
   open(name: string): Room {
     let room = this.rooms.get(name);
     if (!room) {
-      room = new Room(name, this.storage.load(name), this.batcher, this.log);
+      room = new Room(name, this.storage.load(name), this.batcher, this.log, this.metrics, this.config.limits);
       this.rooms.set(name, room);
       this.metrics.roomsLoaded.set(this.rooms.size);
       this.log.debug({ room: name, log: room.logLength }, 'room loaded');
     }
     return room;
+  }
+
+  /**
+   * Makes sure `name` can be opened without passing maxRoomsLoaded: true if it
+   * is loaded or there is space, after storing and unloading the least recently
+   * used room without sockets if needed; false if every loaded room has sockets.
+   * (Upgrades in flight can pass the limit by their number, briefly.)
+   */
+  makeRoomFor(name: string): boolean {
+    if (this.rooms.has(name) || this.rooms.size < this.config.limits.maxRoomsLoaded) return true;
+    let leastRecent: Room | null = null;
+    for (const room of this.rooms.values()) {
+      if (room.idleSince !== null && (leastRecent === null || room.idleSince < leastRecent.idleSince!)) leastRecent = room;
+    }
+    if (!leastRecent) return false;
+    this.log.info({ room: leastRecent.name, for: name }, 'least recently used room unloaded to make room');
+    this.unload(leastRecent);
+    return !this.rooms.has(leastRecent.name);
   }
 
   peek(name: string): Room | undefined {

@@ -45,28 +45,90 @@ export const CloseCode = {
   normal: 1000,
   /** The relay is shutting down (SIGTERM/SIGINT); clients reconnect later. */
   goingAway: 1001,
-  /** A frame larger than MAX_FRAME_BYTES; refused before it is buffered. */
+  /**
+   * Too big: a frame larger than the relay's max frame bytes (refused by `ws`
+   * from the frame header, before the payload is buffered), or an awareness
+   * state (one user's presence) larger than its max awareness bytes. Both are
+   * "message too big", so both use the standard code rather than 4400.
+   */
   tooBig: 1009,
-  /** A frame that does not decode: bad varints, unknown message type, text frame, corrupt update. */
+  /**
+   * A frame that does not decode or may not be applied: bad varints, unknown
+   * message type, text frame, corrupt update, an update over the decode budget
+   * (too many structs or clock ranges past 2^32: the yjs#479/#687 kind), or
+   * updates whose missing dependencies did not arrive in time (see Limits).
+   */
   malformed: 4400,
-  /** A protected room and no key. */
+  /**
+   * A protected room and no key. Reserved: the relay refuses such an upgrade
+   * with HTTP 401 before it becomes a WebSocket, so this code is not sent today.
+   */
   unauthorized: 4401,
-  /** A key that does not grant this access. */
+  /**
+   * A key that does not grant this access. Reserved like 4401 (a wrong key is
+   * refused with HTTP 403 before the upgrade). A viewer's update frames are
+   * dropped and counted, not answered with this code: see `Role.viewer`.
+   */
   forbidden: 4403,
-  /** Too many messages per second from one socket. */
+  /** Too many messages per second from one socket (token bucket: burst, then a refill rate). */
   rateLimited: 4429,
   /** The relay could not store an update; the client reconnects and resends. */
   storageFailed: 4500,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** Limits both sides agree on. */
+/**
+ * Limits both sides agree on: the relay's defaults (each can be changed with an
+ * environment variable, see server/config.ts and README.md).
+ */
 export const Limits = {
   /** Largest frame the relay accepts (1 MiB); larger frames close the socket with 1009. */
   MAX_FRAME_BYTES: 1_048_576,
-  /** Largest awareness state (one user's presence) in bytes. */
+  /** Largest awareness state (one user's presence, JSON) in bytes; larger closes the socket with 1009. */
   MAX_AWARENESS_BYTES: 16_384,
+  /**
+   * Decode budget of one Yjs update: at most this many structs. Checked by a
+   * linear pre-scan before Yjs decodes it; over budget closes with 4400.
+   */
+  MAX_UPDATE_STRUCTS: 200_000,
 } as const;
+
+/**
+ * What a socket may do in a room. Open documents make everyone an editor.
+ * On a protected document the key in `?key=` decides: the edit key makes an
+ * editor, the view key a viewer. A viewer receives every change but the relay
+ * never applies, stores or forwards an update from it: such frames are dropped
+ * and counted (the socket stays open, and the frames are never acked as saved).
+ * The relay stamps `role: "viewer"` into a viewer's awareness `user` state, so
+ * others can show "viewing" whatever that client claims.
+ */
+export const Role = {
+  editor: 'editor',
+  viewer: 'viewer',
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** Query parameter carrying a protected document's share key (`/d/<room>?key=…`, `/ws/<room>?key=…`). */
+export const KEY_QUERY_PARAM = 'key';
+
+/** Answer of `GET /api/docs/<room>/access?key=…` (status 200, 401 or 403). */
+export interface AccessAnswer {
+  protected: boolean;
+  /** The role the key grants; null when the status is 401 or 403. */
+  role: Role | null;
+  /** With 401/403: what is needed, in words. */
+  error?: string;
+}
+
+/** Answer of `POST /api/docs` with `{"protected": true}`. */
+export interface CreatedDocument {
+  room: string;
+  protected: boolean;
+  /** Path (resolve against the relay's origin) to edit: `/d/<room>?key=<edit key>`. */
+  editUrl: string;
+  /** Path to view read-only: `/d/<room>?key=<view key>`; null for an open document. */
+  viewUrl: string | null;
+}
 
 /** Room ids as they appear in `/d/<room>` and `/ws/<room>`. */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -85,4 +147,8 @@ export const Paths = {
   health: '/healthz',
   metrics: '/metrics',
   lab: '/lab',
+  /** POST: create a document (`{"protected": true}` for share links). */
+  docs: '/api/docs',
+  /** GET: what a key grants on a room, before connecting. */
+  access: (room: string) => `/api/docs/${room}/access`,
 } as const;
