@@ -1,0 +1,406 @@
+/**
+ * topology-mesh / -star / -ring (§6): 3 to 6 leaders and one replication
+ * protocol, routed three ways. A write is sent
+ * - mesh: by its origin straight to every other leader;
+ * - star: by a leaf to the hub (A), which forwards it to every other leaf;
+ * - ring: to the next leader, each forwarding it on until it comes round.
+ *
+ * The script is the classic causality trap: B inserts row 42 (w1); C, as
+ * soon as it has the row, updates it (w2). In the mesh the B→last link is
+ * slow, so the update can overtake the insert. With causal delivery on,
+ * each write carries a version vector of what its origin had applied, and a
+ * leader holds back a write until it has applied everything that one depends on.
+ */
+import { num, Pane, str, type ActionGroup, type Lane, type Model, type OutcomeItem, type ReplicaCard, type StrategyScenario, type TopologyExtra, type WriteStats } from './model';
+import { formatVV, type VersionVector } from './versionVector';
+import type { LinkSpec, Message } from '../sim/types';
+
+export type Shape = 'mesh' | 'star' | 'ring';
+
+const IDS = ['A', 'B', 'C', 'D', 'E', 'F'];
+const COLORS = ['#0b0f19', '#1f6fd1', '#c2410c', '#15803d', '#7e22ce', '#b45309'];
+export const HUB = 'A';
+
+interface Write {
+  id: string;
+  origin: string;
+  label: string;
+  at: number;
+  /** The origin's applied-writes vector including this write. */
+  vv: VersionVector;
+}
+
+interface Msg {
+  author: string;
+  write: Write;
+}
+
+type Action = { kind: 'write'; label: string };
+
+interface Leader {
+  /** Write ids in the order they were applied. */
+  applied: string[];
+  /** How many writes of each origin this leader has applied. */
+  counts: Record<string, number>;
+  seen: Set<string>;
+  /** Writes received but held back (causal delivery) until their causes are applied. */
+  held: Write[];
+  anomalies: string[];
+}
+
+export interface TopologyOptions {
+  shape: Shape;
+  n: number;
+  baseDelayMs: number;
+  /** Delay of the link from B to the last leader (mesh only). */
+  slowDelayMs: number;
+  causal: boolean;
+  /** 'chapter': B inserts, C updates; 'none': only the teacher's writes. */
+  script: 'chapter' | 'none';
+}
+
+export class TopologyModel implements Model {
+  readonly pane: Pane<Msg, Action>;
+  readonly panes: Pane<Msg, Action>[];
+  readonly nodes: string[];
+  readonly links: LinkSpec[];
+  private readonly leaders = new Map<string, Leader>();
+  readonly writes: Write[] = [];
+  private readonly arrived = new Map<string, Map<string, number>>();
+  private readonly down = new Set<string>();
+  private readonly cutLinks = new Set<string>();
+  private reacted = false;
+
+  constructor(readonly o: TopologyOptions) {
+    this.nodes = IDS.slice(0, Math.min(6, Math.max(3, o.n)));
+    this.links = linksOf(o.shape, this.nodes, o.baseDelayMs, o.slowDelayMs);
+    const lanes: Lane[] = this.nodes.map((id, i) => ({
+      id,
+      name: `Leader ${id}`,
+      note: o.shape === 'star' && id === HUB ? 'hub' : o.shape === 'ring' ? `→ ${this.next(id)}` : '',
+      color: COLORS[i],
+    }));
+    this.pane = new Pane<Msg, Action>(o.shape, `${o.shape} of ${this.nodes.length}`, lanes, this.links);
+    this.panes = [this.pane];
+    for (const id of this.nodes) this.leaders.set(id, { applied: [], counts: {}, seen: new Set(), held: [], anomalies: [] });
+    this.pane.on((ev) => {
+      if (ev.kind === 'local') this.write(ev.node, ev.action.label);
+      else this.receive(ev.msg);
+    });
+    if (o.script === 'chapter') this.pane.sim.schedule(0, 'B', { kind: 'write', label: 'insert row 42' });
+  }
+
+  /** The leader that sees the overtaking in the mesh: the last one, far from B. */
+  get observer(): string {
+    return this.nodes[this.nodes.length - 1];
+  }
+
+  private next(id: string): string {
+    return this.nodes[(this.nodes.indexOf(id) + 1) % this.nodes.length];
+  }
+
+  /** Where a leader sends a write it has just made or received (from `from`). */
+  private targets(node: string, w: Write, from?: string): string[] {
+    switch (this.o.shape) {
+      case 'mesh':
+        return node === w.origin ? this.nodes.filter((x) => x !== node) : [];
+      case 'star':
+        if (node === HUB) return this.nodes.filter((x) => x !== HUB && x !== from && x !== w.origin);
+        return node === w.origin ? [HUB] : [];
+      case 'ring': {
+        const nx = this.next(node);
+        return nx === w.origin ? [] : [nx];
+      }
+    }
+  }
+
+  private write(node: string, label: string) {
+    if (this.down.has(node)) return;
+    const l = this.leaders.get(node)!;
+    const id = `w${this.writes.length + 1}`;
+    const vv = { ...l.counts, [node]: (l.counts[node] ?? 0) + 1 };
+    const w: Write = { id, origin: node, label, at: this.pane.sim.now, vv };
+    this.writes.push(w);
+    this.arrived.set(id, new Map([[node, this.pane.sim.now]]));
+    l.seen.add(id);
+    this.pane.edit(node, `${id}: ${label}`);
+    this.pane.note(node, 'created', `${node} writes ${id} (${label})${this.o.causal ? `, version vector ${this.fmt(vv)}` : ''}.`);
+    this.apply(node, w);
+    this.forward(node, w);
+  }
+
+  private forward(node: string, w: Write, from?: string) {
+    const to = this.targets(node, w, from);
+    for (const t of to) this.pane.sim.send(node, t, { author: w.origin, write: w }, 64, w.id);
+    if (to.length && node !== w.origin) this.pane.note(node, 'sent', `${node} forwards ${w.id} to ${to.join(', ')}.`);
+  }
+
+  private receive(m: Message<Msg>) {
+    const { write: w } = m.payload;
+    const node = m.to;
+    const l = this.leaders.get(node)!;
+    if (l.seen.has(w.id)) return;
+    l.seen.add(w.id);
+    this.arrived.get(w.id)!.set(node, this.pane.sim.now);
+    this.forward(node, w, m.from);
+    if (this.o.causal && !this.ready(l, w)) {
+      l.held.push(w);
+      this.pane.note(node, 'conflict', `${node} holds ${w.id} back: it depends on ${this.fmt(w.vv)}, but ${node} has applied only ${this.fmt(l.counts)}.`);
+      return;
+    }
+    this.apply(node, w);
+    // Applying one write may release others that waited for it.
+    for (let again = true; again; ) {
+      again = false;
+      for (const h of [...l.held]) {
+        if (this.ready(l, h)) {
+          l.held.splice(l.held.indexOf(h), 1);
+          this.apply(node, h, true);
+          again = true;
+        }
+      }
+    }
+  }
+
+  /** Causal delivery: everything w's origin had applied is applied here, and w is its origin's next write. */
+  private ready(l: Leader, w: Write): boolean {
+    return Object.entries(w.vv).every(([k, c]) => (k === w.origin ? (l.counts[k] ?? 0) === c - 1 : (l.counts[k] ?? 0) >= c));
+  }
+
+  private apply(node: string, w: Write, released = false) {
+    const l = this.leaders.get(node)!;
+    const missing = Object.entries(w.vv).filter(([k, c]) => (l.counts[k] ?? 0) < (k === w.origin ? c - 1 : c));
+    l.applied.push(w.id);
+    l.counts[w.origin] = (l.counts[w.origin] ?? 0) + 1;
+    if (node !== w.origin) {
+      if (missing.length) {
+        const cause = this.writes.find((x) => x.origin === missing[0][0] && x.vv[x.origin] === missing[0][1]) ?? this.writes[0];
+        l.anomalies.push(`${w.id} before ${cause.id}`);
+        this.pane.note(node, 'lost', `${node} applies ${w.id} (${w.label}) before its cause ${cause.id} (${cause.label}) — the update overtook the insert!`);
+      } else {
+        this.pane.note(node, 'applied', `${node} ${released ? 'releases and applies' : 'applies'} ${w.id} (${w.label}).`);
+      }
+    }
+    // The chapter script's second write: C updates the row once it has it.
+    if (this.o.script === 'chapter' && !this.reacted && node === 'C' && w.id === 'w1') {
+      this.reacted = true;
+      this.pane.sim.schedule(this.pane.sim.now + 10, 'C', { kind: 'write', label: 'update row 42' });
+    }
+  }
+
+  private fmt(v: VersionVector): string {
+    return formatVV(v, this.nodes);
+  }
+
+  stats(): WriteStats[] {
+    const msgs = this.pane.sim.messages;
+    return this.writes.map((w) => {
+      const got = this.arrived.get(w.id)!;
+      const reached = got.size;
+      return {
+        id: w.id,
+        label: w.label,
+        origin: w.origin,
+        at: w.at,
+        messages: msgs.filter((m) => m.payload.write.id === w.id).length,
+        reached,
+        of: this.nodes.length,
+        propagationMs: reached === this.nodes.length ? Math.max(...got.values()) - w.at : undefined,
+      };
+    });
+  }
+
+  replicas(): ReplicaCard[] {
+    return this.pane.lanes.map((lane) => {
+      const l = this.leaders.get(lane.id)!;
+      return {
+        id: lane.id,
+        title: `${lane.name}${this.o.shape === 'star' && lane.id === HUB ? ' (hub)' : ''}`,
+        color: lane.color,
+        rows: [
+          { value: l.applied.join(' ') || '—', tone: this.down.has(lane.id) ? ('down' as const) : l.anomalies.length ? ('lost' as const) : ('ok' as const) },
+          ...(l.held.length ? [{ label: 'held', value: l.held.map((h) => h.id).join(' '), tone: 'conflict' as const }] : []),
+        ],
+        detail: `${this.down.has(lane.id) ? 'FAILED · ' : ''}${this.handled(lane.id)} msgs handled`,
+      };
+    });
+  }
+
+  /** Messages a leader sent or received: the hub's load shows here. */
+  handled(id: string): number {
+    return this.pane.sim.messages.filter((m) => m.from === id || (m.to === id && m.deliveredAt !== undefined)).length;
+  }
+
+  outcomeLabels() {
+    return this.nodes.map((n) => `Leader ${n}`);
+  }
+
+  outcomes(): OutcomeItem[] {
+    return this.nodes.map((n) => {
+      const l = this.leaders.get(n)!;
+      const value = l.applied.join(' ') || 'none';
+      const down = this.down.has(n);
+      return {
+        label: `Leader ${n}`,
+        value,
+        display: l.applied.join(' ') || '—',
+        tone: down ? 'down' : l.anomalies.length ? 'lost' : l.applied.length < this.writes.length ? 'conflict' : 'ok',
+        note: down ? 'failed' : l.anomalies.length ? `${l.anomalies.join(', ')}!` : l.held.length ? `holding ${l.held.map((h) => h.id).join(' ')}` : l.applied.length < this.writes.length ? 'missing writes' : undefined,
+      };
+    });
+  }
+
+  verdict(): string | undefined {
+    const st = this.stats();
+    if (!st.length) return 'No writes yet: use "New write at" to make one.';
+    const missing = this.nodes.filter((n) => !this.down.has(n) && this.leaders.get(n)!.applied.length + this.leaders.get(n)!.held.length < this.writes.length);
+    const bad = this.nodes.filter((n) => this.leaders.get(n)!.anomalies.length);
+    const parts: string[] = [];
+    if (bad.length) parts.push(`${bad.join(', ')} applied an update before the insert it depends on: it overtook its cause on a faster path. Turn on causal delivery.`);
+    if (this.o.causal && this.pane.trace.some((t) => t.kind === 'conflict')) parts.push('Causal delivery held the early update back until its insert arrived: order restored.');
+    if (missing.length) {
+      const why =
+        this.o.shape === 'ring'
+          ? 'one broken leader or link stops the ring'
+          : this.o.shape === 'star' && (this.down.has(HUB) || [...this.cutLinks].some((k) => k.includes(HUB)))
+            ? 'the hub is the single point of failure'
+            : 'a leader cut off from the writer never hears of it';
+      parts.push(`${missing.join(', ')} never got every write: ${why}.`);
+    }
+    const full = st.filter((s) => s.propagationMs !== undefined);
+    if (!parts.length || this.o.shape === 'mesh') {
+      if (this.down.size && this.o.shape === 'mesh' && !missing.length) parts.push('A leader failed, yet every live leader got every write: the mesh survives.');
+    }
+    if (full.length) parts.push(`Propagation ${full.map((s) => `${s.id} ${s.propagationMs} ms`).join(', ')}; ${(st.reduce((a, s) => a + s.messages, 0) / st.length).toFixed(1)} messages per write.`);
+    if (this.o.shape === 'star') parts.push(`Hub ${HUB} handled ${this.handled(HUB)} of ${this.pane.sim.messages.length} messages.`);
+    return parts.join(' ');
+  }
+
+  actions(): ActionGroup[] {
+    const linkId = (l: LinkSpec) => `${l.a}–${l.b}`;
+    return [
+      { label: 'New write at', actions: this.nodes.map((n) => ({ id: `write:${n}`, label: n, disabled: this.down.has(n) })) },
+      { label: 'Fail / recover', actions: this.nodes.map((n) => ({ id: `fail:${n}`, label: this.down.has(n) ? `recover ${n}` : `fail ${n}` })) },
+      { label: 'Cut / heal link', actions: this.links.map((l) => ({ id: `cut:${l.a}:${l.b}`, label: this.cutLinks.has(linkId(l)) ? `heal ${linkId(l)}` : `cut ${linkId(l)}` })) },
+    ];
+  }
+
+  act(id: string) {
+    const [kind, a, b] = id.split(':');
+    const sim = this.pane.sim;
+    if (kind === 'write' && this.nodes.includes(a)) {
+      this.write(a, `update by ${a}`);
+    } else if (kind === 'fail' && this.nodes.includes(a)) {
+      const fail = !this.down.has(a);
+      if (fail) this.down.add(a);
+      else this.down.delete(a);
+      sim.setOnline(a, !fail);
+      this.pane.note(a, 'lost', fail ? `Leader ${a} fails: messages to and from it wait.` : `Leader ${a} recovers; waiting messages flow again.`);
+    } else if (kind === 'cut' && this.links.some((l) => l.a === a && l.b === b)) {
+      const key = `${a}–${b}`;
+      const cut = !this.cutLinks.has(key);
+      if (cut) {
+        this.cutLinks.add(key);
+        sim.cut(a, b);
+      } else {
+        this.cutLinks.delete(key);
+        sim.heal(a, b);
+      }
+      this.pane.note(a, 'lost', cut ? `Link ${key} is cut.` : `Link ${key} is healed.`);
+    }
+  }
+
+  extra(): TopologyExtra {
+    const sim = this.pane.sim;
+    const colorOf = (id: string) => COLORS[this.nodes.indexOf(id)];
+    return {
+      kind: 'topology',
+      shape: this.o.shape,
+      nodes: this.nodes.map((id) => ({ id, color: colorOf(id), down: this.down.has(id), handled: this.handled(id), hub: this.o.shape === 'star' && id === HUB })),
+      links: this.links.map((l) => ({ a: l.a, b: l.b, delayMs: l.delayMs, cut: this.cutLinks.has(`${l.a}–${l.b}`), oneWay: this.o.shape === 'ring' })),
+      inFlight: sim.inFlight().map((m) => {
+        const held = !Number.isFinite(m.deliverAt);
+        return {
+          from: m.from,
+          to: m.to,
+          held,
+          progress: held ? 0.15 : Math.min(1, Math.max(0, (sim.now - m.sentAt) / Math.max(1, m.deliverAt - m.sentAt))),
+          color: colorOf(m.payload.write.origin),
+          label: m.payload.write.id,
+        };
+      }),
+      writes: this.stats(),
+    };
+  }
+}
+
+export function linksOf(shape: Shape, nodes: string[], base: number, slow: number): LinkSpec[] {
+  const links: LinkSpec[] = [];
+  const last = nodes[nodes.length - 1];
+  if (shape === 'mesh') {
+    for (let i = 0; i < nodes.length; i++)
+      for (let j = i + 1; j < nodes.length; j++) {
+        const [a, b] = [nodes[i], nodes[j]];
+        links.push({ a, b, delayMs: (a === 'B' && b === last) || (b === 'B' && a === last) ? slow : base });
+      }
+  } else if (shape === 'star') {
+    for (const n of nodes) if (n !== HUB) links.push({ a: HUB, b: n, delayMs: base });
+  } else {
+    nodes.forEach((n, i) => links.push({ a: n, b: nodes[(i + 1) % nodes.length], delayMs: base }));
+  }
+  return links;
+}
+
+const CAPTIONS: Record<Shape, string> = {
+  mesh:
+    'Every leader sends its writes straight to every other: fastest, and no single point of failure — fail any leader and the rest still get everything. ' +
+    'But watch Leader {last}: B inserts row 42 (w1) on a slow link, C updates it (w2) on fast ones, and the update arrives first — it overtook its cause. ' +
+    'Turn causal delivery on: each write carries a version vector, and {last} holds w2 back until w1 is in.',
+  star:
+    'Leaves send their writes to the hub A, which forwards them to everyone else: every write takes two hops, and every message goes through A (see its load). ' +
+    'B inserts row 42 (w1), C updates it (w2). Now fail A (or cut a spoke) before stepping: no leaf hears from any other — the hub is the bottleneck and the single point of failure.',
+  ring:
+    'Each leader forwards writes to the next one (A → B → C → …) until they come round: few connections and a predictable path, but a write needs n−1 hops. ' +
+    'B inserts row 42 (w1), C updates it (w2). Fail C (or cut one link) before stepping and watch propagation stop there: one failure breaks the ring.',
+};
+
+function topologyScenario(shape: Shape): StrategyScenario {
+  const params: StrategyScenario['params'] = [
+    { kind: 'range', key: 'n', label: 'Leaders', min: 3, max: 6, step: 1, unit: '' },
+    { kind: 'range', key: 'delay', label: 'Link delay', min: 10, max: 200, step: 10, unit: 'ms' },
+  ];
+  if (shape === 'mesh') {
+    params.push({ kind: 'range', key: 'slow', label: 'Slow link B–last', min: 10, max: 400, step: 10, unit: 'ms' });
+    params.push({
+      kind: 'choice',
+      key: 'causal',
+      label: 'Causal delivery',
+      options: [
+        { value: 'off', label: 'off' },
+        { value: 'on', label: 'on (version vectors)' },
+      ],
+    });
+  }
+  return {
+    id: `topology-${shape}`,
+    title: `Topology: ${shape === 'mesh' ? 'all-to-all mesh' : shape}`,
+    group: 'Topologies',
+    chapter: `§6 ${shape === 'mesh' ? 'Topology 1' : shape === 'star' ? 'Topology 2' : 'Topology 3'}`,
+    caption: CAPTIONS[shape].replaceAll('{last}', 'the last leader'),
+    params,
+    defaults: { n: 4, delay: 40, slow: 150, causal: 'off', script: 'chapter' },
+    build: (p) =>
+      new TopologyModel({
+        shape,
+        n: num(p, 'n'),
+        baseDelayMs: num(p, 'delay'),
+        slowDelayMs: shape === 'mesh' ? num(p, 'slow') : num(p, 'delay'),
+        causal: str(p, 'causal') === 'on',
+        script: str(p, 'script') === 'none' ? 'none' : 'chapter',
+      }),
+  };
+}
+
+export const topologyMesh = topologyScenario('mesh');
+export const topologyStar = topologyScenario('star');
+export const topologyRing = topologyScenario('ring');
