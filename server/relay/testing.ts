@@ -15,7 +15,7 @@ import { decodeSaved, type SavedAck } from '../../src/protocol/codec';
 import { MessageType } from '../../src/protocol/constants';
 import { startConcord, type Concord } from '../app';
 import { loadConfig, type Config } from '../config';
-import { createLogger } from '../log';
+import { createLogger, type Logger } from '../log';
 
 export interface TestRelay {
   concord: Concord;
@@ -26,17 +26,22 @@ export interface TestRelay {
   stop(): Promise<void>;
 }
 
-export async function startTestRelay(env: Record<string, string> = {}, dataDir?: string): Promise<TestRelay> {
+export async function startTestRelay(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  /** A logger to capture the relay's lines (default: silent). */
+  log: Logger = createLogger('silent'),
+): Promise<TestRelay> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'concord-relay-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', STATIC_DIR: join(dir, 'no-app'), ...env });
   const relay: TestRelay = {
-    concord: await startConcord(config, createLogger('silent')),
+    concord: await startConcord(config, log),
     config,
     dataDir: dir,
     wsUrl: (room, query = 'acks=1') => `ws://127.0.0.1:${relay.concord.port}/ws/${room}${query ? `?${query}` : ''}`,
     async restart() {
       await relay.concord.close();
-      relay.concord = await startConcord({ ...config, port: relay.concord.port }, createLogger('silent'));
+      relay.concord = await startConcord({ ...config, port: relay.concord.port }, log);
     },
     async stop() {
       await relay.concord.close();
@@ -57,8 +62,8 @@ export class RawClient {
   readonly opened: Promise<void>;
   readonly closed: Promise<number>;
 
-  constructor(url: string, { sync = true }: { sync?: boolean } = {}) {
-    this.socket = new WebSocket(url);
+  constructor(url: string, { sync = true, headers }: { sync?: boolean; headers?: Record<string, string> } = {}) {
+    this.socket = new WebSocket(url, { headers });
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
@@ -132,3 +137,20 @@ export class RawClient {
 }
 
 export const title = (client: RawClient) => client.doc.getText('title').toString();
+
+/** The HTTP status a WebSocket upgrade gets (101 when it opens; the socket is then closed). */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const socket = new WebSocket(url, { headers });
+  return new Promise<number>((resolve) => {
+    socket.on('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      response.resume();
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      resolve(101);
+      socket.close();
+    });
+    socket.on('error', () => resolve(-1));
+  });
+}

@@ -71,9 +71,16 @@ function readLength(decoder: decoding.Decoder): number {
 
 /** Skips one lib0 `any` value (the encoding of ContentAny / ContentDoc options). Iterative: no deep recursion. */
 function skipAny(decoder: decoding.Decoder): void {
-  let pending = 1;
-  while (pending > 0) {
-    pending--;
+  // Open containers: values left to read, and whether each value is preceded by a key (an object).
+  const stack: Array<{ left: number; keyed: boolean }> = [{ left: 1, keyed: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.left === 0) {
+      stack.pop();
+      continue;
+    }
+    top.left--;
+    if (top.keyed) decoding.readVarString(decoder);
     const type = decoding.readUint8(decoder);
     switch (type) {
       case 127: // undefined
@@ -96,15 +103,11 @@ function skipAny(decoder: decoding.Decoder): void {
       case 119: // string
         decoding.readVarString(decoder);
         break;
-      case 118: {
-        // object: count × (key, value)
-        const count = readCount(decoder, 2, 'object entry');
-        for (let i = 0; i < count; i++) decoding.readVarString(decoder);
-        pending += count;
+      case 118: // object: count × (key, value)
+        stack.push({ left: readCount(decoder, 2, 'object entry'), keyed: true });
         break;
-      }
       case 117: // array
-        pending += readCount(decoder, 1, 'array element');
+        stack.push({ left: readCount(decoder, 1, 'array element'), keyed: false });
         break;
       case 116: // Uint8Array
         decoding.readVarUint8Array(decoder);

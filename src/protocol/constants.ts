@@ -87,10 +87,12 @@ export const Limits = {
   /** Largest awareness state (one user's presence, JSON) in bytes; larger closes the socket with 1009. */
   MAX_AWARENESS_BYTES: 16_384,
   /**
-   * Decode budget of one Yjs update: at most this many structs. Checked by a
-   * linear pre-scan before Yjs decodes it; over budget closes with 4400.
+   * Decode budget of one Yjs update: at most this many structs plus delete
+   * ranges. Checked by a linear pre-scan before Yjs decodes it; over budget
+   * closes with 4400. For scale: the whole automerge-paper trace (259,778
+   * edits) as one update is 13,610; Yjs integrates about 300,000 a second here.
    */
-  MAX_UPDATE_STRUCTS: 200_000,
+  MAX_UPDATE_STRUCTS: 100_000,
 } as const;
 
 /**
