@@ -1,19 +1,62 @@
 /**
  * `npm run bench [-- name ...]`: runs the named benchmarks, or all of them.
  * Benchmarks are not part of `npm test`: they print figures, they do not assert them.
+ * QUICK=1 runs smaller sizes (a smoke run). A full run of every peer benchmark
+ * also writes bench/RESULTS.md.
  */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { benchColdLoad } from './coldLoad';
+import { benchDurability } from './durability';
+import { benchFanout } from './fanout';
+import { benchHotDocument } from './hotDocument';
+import { benchMemory } from './memory';
+import { machineLine, QUICK, report } from './lib/report';
 import { benchPropagation } from './propagation';
 
-const benchmarks: Record<string, () => Promise<void>> = {
+/** The peer benchmarks (Concord against @y/websocket-server and Hocuspocus), in run order. */
+const peerBenchmarks: Record<string, () => Promise<void>> = {
+  fanout: benchFanout,
+  hot: benchHotDocument,
+  cold: benchColdLoad,
+  memory: benchMemory,
+  durability: benchDurability,
+};
+
+/** Benchmarks that run only when named: propagation needs a built app and a Chromium. */
+const namedOnly: Record<string, () => Promise<void>> = {
   propagation: benchPropagation,
 };
 
+const all = { ...peerBenchmarks, ...namedOnly };
 const wanted = process.argv.slice(2);
-for (const name of wanted.length ? wanted : Object.keys(benchmarks)) {
-  const run = benchmarks[name];
-  if (!run) {
-    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}`);
+for (const name of wanted) {
+  if (!all[name]) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(all).join(', ')}`);
     process.exit(1);
   }
-  await run();
 }
+const names = wanted.length ? wanted : Object.keys(peerBenchmarks);
+const startedAt = new Date();
+const command = `${QUICK ? 'QUICK=1 ' : ''}npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}`;
+console.log(`# Concord relay benchmarks\n\n${startedAt.toISOString()} · ${machineLine()} · \`${command}\``);
+for (const name of names) await all[name]();
+const minutes = (Date.now() - startedAt.getTime()) / 60_000;
+console.log(`\nTotal: ${minutes.toFixed(1)} min`);
+
+if (!wanted.length && !QUICK) {
+  const header = [
+    '# Benchmark results',
+    '',
+    `- Date: ${startedAt.toISOString()}`,
+    `- Machine: ${machineLine()} (nproc ${(await import('node:os')).availableParallelism()})`,
+    `- Command: \`${command}\` (took ${minutes.toFixed(1)} min)`,
+    '- How: each server runs as its own child process (`bench/servers/*.ts`, all started with the same `node --import tsx --expose-gc`); ' +
+      'one load-generator process drives all of them with the same raw-protocol client (`bench/lib/loadClient.ts`). ' +
+      'Timing goals from issue 5 are printed, not asserted.',
+    '',
+  ];
+  writeFileSync(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), header.join('\n') + report.markdown.join('\n'));
+  console.log('Wrote bench/RESULTS.md');
+}
+process.exit(0);

@@ -1,0 +1,171 @@
+/**
+ * Durability cost (Concord only): Concord acks an update (`saved`, type 100)
+ * only after the SQLite transaction holding it has committed
+ * (synchronous = FULL). Measured at the client: send → ack, an upper bound of
+ * the relay's receipt → ack (it adds one loopback round trip). Two loads: one
+ * writer waiting for each ack before the next update (the latency floor), and
+ * 20 writers in 20 rooms keeping up to 50 updates in flight each (throughput).
+ * The peers have no durable ack: the reference server has no persistence by
+ * default and Hocuspocus' SyncStatus says "applied", not "stored".
+ * Issue 5 goal: p99 ≤ 10 ms.
+ */
+import { closeAll, connectMany, LoadClient, UpdateSource } from './lib/loadClient';
+import { fmt, ms, percentile, QUICK, report, sleep } from './lib/report';
+import { SERVER_LABELS, startServer } from './lib/servers';
+
+const SERIAL_UPDATES = QUICK ? 300 : 2_000;
+const WRITERS = 20;
+const WINDOW = 5;
+const PIPELINED_SECONDS = QUICK ? 3 : 8;
+
+interface DurabilityRow {
+  label: string;
+  updates: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  updatesPerCommit: number;
+}
+
+/** Tracks send times by frame number and turns `saved` counts into latencies. */
+class AckClock {
+  private readonly sentAt: number[] = [];
+  private acked = 0;
+  constructor(
+    private readonly base: number,
+    private readonly latencies: number[],
+  ) {}
+  sent(frameNumber: number): void {
+    this.sentAt[frameNumber - this.base] = performance.now();
+  }
+  ack(count: number, at: number): void {
+    for (let frame = Math.max(this.acked, this.base) + 1; frame <= count; frame++) {
+      const sentAt = this.sentAt[frame - this.base];
+      if (sentAt !== undefined) this.latencies.push(at - sentAt);
+    }
+    this.acked = Math.max(this.acked, count);
+  }
+}
+
+async function commitsAndUpdates(server: Awaited<ReturnType<typeof startServer>>) {
+  const metrics = await server.metrics();
+  return { commits: metrics.get('concord_storage_commits_total') ?? NaN, updates: metrics.get('concord_updates_persisted_total') ?? NaN };
+}
+
+export async function benchDurability(): Promise<void> {
+  report.section(
+    'Durability cost (Concord only)',
+    'Updates per second with ack-after-commit and send → `saved` ack latency at the client (upper bound of receipt → ack). ' +
+      `Serial: 1 writer, ${fmt(SERIAL_UPDATES)} updates, each sent after the previous ack. ` +
+      `Pipelined: ${WRITERS} writers in ${WRITERS} rooms, up to ${WINDOW} unacked updates each, ${PIPELINED_SECONDS} s. ` +
+      'Updates per commit from /metrics (concord_updates_persisted_total / concord_storage_commits_total).',
+  );
+  const server = await startServer('concord');
+  const clients: LoadClient[] = [];
+  const rows: DurabilityRow[] = [];
+  try {
+    // Serial.
+    {
+      report.progress('durability: serial');
+      const latencies: number[] = [];
+      let clock: AckClock | null = null;
+      const writer = new LoadClient({
+        url: server.url('durable-serial', { acks: true }),
+        room: 'durable-serial',
+        dialect: 'y-websocket',
+        onAck: (count, at) => clock?.ack(count, at),
+      });
+      clients.push(writer);
+      await writer.opened.then(() => writer.synced);
+      await writer.until(() => writer.acked >= writer.updateFramesSent, 'handshake ack');
+      const source = new UpdateSource(7);
+      clock = new AckClock(writer.updateFramesSent, latencies);
+      const before = await commitsAndUpdates(server);
+      const startedAt = performance.now();
+      for (let i = 0; i < SERIAL_UPDATES; i++) {
+        writer.sendUpdate(source.next());
+        clock.sent(writer.updateFramesSent);
+        const target = writer.updateFramesSent;
+        await writer.until(() => writer.acked >= target, 'ack', 10_000);
+      }
+      const elapsed = performance.now() - startedAt;
+      const after = await commitsAndUpdates(server);
+      rows.push({
+        label: 'serial, 1 writer',
+        updates: SERIAL_UPDATES,
+        perSecond: SERIAL_UPDATES / (elapsed / 1000),
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        updatesPerCommit: (after.updates - before.updates) / (after.commits - before.commits),
+      });
+    }
+    // Pipelined.
+    {
+      report.progress('durability: pipelined');
+      const latencies: number[] = [];
+      const clocks: AckClock[] = [];
+      const writers = await connectMany(WRITERS, (i) =>
+        new LoadClient({
+          url: server.url(`durable-${i}`, { acks: true }),
+          room: `durable-${i}`,
+          dialect: 'y-websocket',
+          onAck: (count, at) => clocks[i]?.ack(count, at),
+        }),
+      );
+      clients.push(...writers);
+      await Promise.all(writers.map((writer) => writer.until(() => writer.acked >= writer.updateFramesSent, 'handshake ack')));
+      writers.forEach((writer) => clocks.push(new AckClock(writer.updateFramesSent, latencies)));
+      const bases = writers.map((writer) => writer.updateFramesSent);
+      const before = await commitsAndUpdates(server);
+      const stopAt = performance.now() + PIPELINED_SECONDS * 1000;
+      const startedAt = performance.now();
+      await Promise.all(
+        writers.map(async (writer, i) => {
+          const source = new UpdateSource(100 + i);
+          while (performance.now() < stopAt) {
+            while (writer.updateFramesSent - writer.acked < WINDOW) {
+              writer.sendUpdate(source.next());
+              clocks[i].sent(writer.updateFramesSent);
+            }
+            const target = writer.acked + 1;
+            await writer.until(() => writer.acked >= target, 'ack', 10_000);
+          }
+          await writer.until(() => writer.acked >= writer.updateFramesSent, 'last acks', 10_000);
+        }),
+      );
+      const elapsed = performance.now() - startedAt;
+      const after = await commitsAndUpdates(server);
+      const updates = writers.reduce((sum, writer, i) => sum + writer.acked - bases[i], 0);
+      rows.push({
+        label: `pipelined, ${WRITERS} writers × ${WINDOW} in flight`,
+        updates,
+        perSecond: updates / (elapsed / 1000),
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        updatesPerCommit: (after.updates - before.updates) / (after.commits - before.commits),
+      });
+    }
+  } finally {
+    await closeAll(clients);
+    await sleep(100);
+    await server.stop();
+  }
+  report.table(
+    ['server', 'load', 'updates', 'acked updates/s', 'p50 send→ack ms', 'p99 send→ack ms', 'updates per commit'],
+    [
+      ...rows.map((row) => [
+        SERVER_LABELS.concord,
+        row.label,
+        fmt(row.updates),
+        fmt(row.perSecond),
+        ms(row.p50Ms),
+        ms(row.p99Ms),
+        fmt(row.updatesPerCommit, 1),
+      ]),
+      [SERVER_LABELS.reference, 'n/a: no durable ack', '', '', '', '', ''],
+      [SERVER_LABELS.hocuspocus, 'n/a: no durable ack (SyncStatus means applied, not stored)', '', '', '', '', ''],
+    ],
+  );
+  const worst = Math.max(...rows.map((row) => row.p99Ms));
+  report.note(`Goal p99 ≤ 10 ms → Concord worst p99 ${ms(worst)} ms: ${worst <= 10 ? 'met' : 'NOT met'}.`);
+}

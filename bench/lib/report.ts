@@ -1,0 +1,72 @@
+/**
+ * Numbers and tables for the bench: percentiles, formatting, and a report that
+ * prints as it goes and keeps the same Markdown for bench/RESULTS.md.
+ */
+import { cpus } from 'node:os';
+
+export const QUICK = process.env.QUICK === '1';
+
+export function percentile(values: ArrayLike<number>, p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+export function fmt(value: number, digits = 0): string {
+  if (!Number.isFinite(value)) return '–';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export const ms = (value: number) => fmt(value, value < 10 ? 2 : 1);
+export const kib = (bytes: number) => fmt(bytes / 1024, 1);
+export const mib = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
+
+/** `value` and its ratio to `reference` ("1.85×"), or just the value where there is no reference. */
+export function withRatio(text: string, value: number, reference: number | undefined): string {
+  if (reference === undefined || !Number.isFinite(reference) || reference === 0 || !Number.isFinite(value)) return text;
+  return `${text} (${fmt(value / reference, 2)}×)`;
+}
+
+export const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** Yields to the event loop (lets sockets flush and frames arrive). */
+export const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+class Report {
+  readonly markdown: string[] = [];
+
+  section(title: string, description: string): void {
+    this.emit(`\n## ${title}\n\n${description}\n`);
+  }
+
+  table(headers: string[], rows: string[][]): void {
+    const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+    const line = (cells: string[]) => `| ${cells.map((cell, column) => (cell ?? '').padEnd(widths[column])).join(' | ')} |`;
+    this.emit([line(headers), `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`, ...rows.map(line)].join('\n') + '\n');
+  }
+
+  note(text: string): void {
+    this.emit(`${text}\n`);
+  }
+
+  /** Progress for the terminal only. */
+  progress(text: string): void {
+    process.stderr.write(`  … ${text}\n`);
+  }
+
+  private emit(text: string): void {
+    console.log(text);
+    this.markdown.push(text);
+  }
+}
+
+export const report = new Report();
+
+export function machineLine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
+}

@@ -1,0 +1,117 @@
+/**
+ * Memory: the server's RSS growth per idle connection (1,000 clients that
+ * connect, sync and then stay silent) — all in one room, and each in its own
+ * room — and per loaded room (a room holding the first 1,000 edits of the
+ * automerge-paper trace, with its one writer still connected). Each case runs
+ * in a fresh server process; RSS is read inside it after two forced GCs
+ * (node --expose-gc), before and after. Issue 5 goal: no more than the best peer.
+ */
+import * as Y from 'yjs';
+import { closeAll, connectMany, LoadClient } from './lib/loadClient';
+import { fmt, kib, mib, QUICK, report, sleep, withRatio } from './lib/report';
+import { SERVER_KINDS, SERVER_LABELS, startServer, type RunningServer, type ServerKind } from './lib/servers';
+import { stateVectorOf, traceUpdates } from './lib/trace';
+
+const CONNECTIONS = QUICK ? 200 : 1_000;
+const LOADED_ROOMS = QUICK ? 20 : 100;
+const EDITS_PER_ROOM = 1_000;
+
+type Case = 'one room' | 'room each' | 'loaded rooms';
+const CASES: Case[] = ['one room', 'room each', 'loaded rooms'];
+
+interface MemoryRun {
+  baselineRss: number;
+  perItemRss: number;
+  perItemHeap: number;
+}
+
+async function settledStats(server: RunningServer) {
+  await sleep(500);
+  await server.gc();
+  return server.stats();
+}
+
+async function memoryOnce(kind: ServerKind, which: Case): Promise<MemoryRun> {
+  const server = await startServer(kind);
+  const clients: LoadClient[] = [];
+  try {
+    // Warm the server up with one throwaway client so lazily loaded code is not counted per connection.
+    const warm = new LoadClient({ url: server.url('warm-up'), room: 'warm-up', dialect: server.dialect });
+    await warm.opened.then(() => warm.synced);
+    await warm.close();
+    const before = await settledStats(server);
+    let items: number;
+    if (which === 'loaded rooms') {
+      items = LOADED_ROOMS;
+      const trace = traceUpdates(EDITS_PER_ROOM);
+      // One frame carrying all the edits (as a client's first sync would): the room ends up
+      // the same as with 1,000 frames, without the allocation churn that RSS never gives back.
+      const content = Y.mergeUpdates(trace.updates);
+      const writers = await connectMany(LOADED_ROOMS, (i) => {
+        const room = `loaded-${i}`;
+        return new LoadClient({ url: server.url(room, { acks: true }), room, dialect: server.dialect });
+      }, 20);
+      clients.push(...writers);
+      await Promise.all(
+        writers.map(async (writer) => {
+          writer.sendUpdate(content);
+          const answered = writer.step2Received;
+          writer.sendStep1(stateVectorOf(trace.clientId, trace.clocks[trace.clocks.length - 1]));
+          await writer.until(() => writer.step2Received > answered, 'room loaded', 120_000);
+        }),
+      );
+    } else {
+      items = CONNECTIONS;
+      clients.push(
+        ...(await connectMany(CONNECTIONS, (i) => {
+          const room = which === 'one room' ? 'idle' : `idle-${i}`;
+          return new LoadClient({ url: server.url(room), room, dialect: server.dialect });
+        })),
+      );
+    }
+    const after = await settledStats(server);
+    if (clients.some((client) => client.closeCode !== null)) throw new Error(`${kind}: a client was disconnected`);
+    return {
+      baselineRss: before.rssBytes,
+      perItemRss: (after.rssBytes - before.rssBytes) / items,
+      perItemHeap: (after.heapUsedBytes - before.heapUsedBytes) / items,
+    };
+  } finally {
+    await closeAll(clients);
+    await server.stop();
+  }
+}
+
+export async function benchMemory(): Promise<void> {
+  report.section(
+    'Memory',
+    `RSS growth of the server process per idle connection (${fmt(CONNECTIONS)} clients, synced, silent; one room / a room each) ` +
+      `and per loaded room (${fmt(LOADED_ROOMS)} rooms, each holding the first ${fmt(EDITS_PER_ROOM)} automerge-paper edits sent as one update, its writer still connected). ` +
+      'Fresh server process per case, RSS and heap read after forced GC. Baseline = RSS before the clients (includes the tsx loader every server is started with).',
+  );
+  const runs = new Map<string, MemoryRun>();
+  for (const which of CASES) {
+    for (const kind of SERVER_KINDS) {
+      report.progress(`memory: ${which}, ${kind}`);
+      runs.set(`${which}/${kind}`, await memoryOnce(kind, which));
+    }
+  }
+  const rows: string[][] = [];
+  for (const which of CASES) {
+    const reference = runs.get(`${which}/reference`)!;
+    for (const kind of SERVER_KINDS) {
+      const run = runs.get(`${which}/${kind}`)!;
+      rows.push([
+        which === 'loaded rooms' ? 'per loaded room' : `per connection, ${which}`,
+        SERVER_LABELS[kind],
+        withRatio(kib(run.perItemRss), run.perItemRss, reference.perItemRss),
+        withRatio(kib(run.perItemHeap), run.perItemHeap, reference.perItemHeap),
+        mib(run.baselineRss),
+      ]);
+    }
+    const best = Math.min(runs.get(`${which}/reference`)!.perItemRss, runs.get(`${which}/hocuspocus`)!.perItemRss);
+    const concord = runs.get(`${which}/concord`)!.perItemRss;
+    rows.push(['', `goal ≤ best peer (${kib(best)} KiB): ${concord <= best ? 'met' : 'NOT met'}`, '', '', '']);
+  }
+  report.table(['case', 'server', 'RSS KiB (× ref)', 'JS heap KiB (× ref)', 'baseline RSS MiB'], rows);
+}
