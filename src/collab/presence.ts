@@ -53,5 +53,8 @@ export function saveUser(user: PresenceUser, storage: Storage = localStorage): v
 export function peerUser(state: Record<string, unknown> | undefined): PresenceUser | null {
   const user = state?.user;
   if (!isUser(user)) return null;
-  return { name: String(user.name).slice(0, MAX_NAME_LENGTH), color: user.color };
+  const peer: PresenceUser = { name: String(user.name).slice(0, MAX_NAME_LENGTH), color: user.color };
+  // The relay stamps role "viewer" on view-only sockets (src/protocol/constants.ts Role).
+  if (user.role === 'viewer') peer.role = 'viewer';
+  return peer;
 }

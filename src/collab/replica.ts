@@ -13,6 +13,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { readSavedBody } from '../protocol/codec';
 import { ACKS_QUERY_PARAM, MessageType } from '../protocol/constants';
+import { shareKeyParams } from './access';
 import { isSeeded, seedUpdate } from '../protocol/seed';
 import { instrumentedSocketClass } from './instrumentedSocket';
 import { SaveTracker, type EditTiming, type SaveState } from './saveTracker';
@@ -101,7 +102,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
   const provider = new WebsocketProvider(serverUrl, room, doc, {
     connect: false,
     disableBc: true, // tabs talk through the relay only (DESIGN.md §4)
-    params: { [ACKS_QUERY_PARAM]: '1' },
+    params: { [ACKS_QUERY_PARAM]: '1', ...shareKeyParams() }, // the share key of a protected document, if any
     WebSocketPolyfill: instrumentedSocketClass({ delayMs: () => delayMs, sending: (frame) => tracker.frameSent(frame) }),
   });
   (provider.messageHandlers as MessageHandler[])[MessageType.saved] = (_encoder, decoder) => {

@@ -4,6 +4,8 @@ import { loadUser, saveUser } from '../collab/presence';
 import { rememberDocument } from '../collab/recentDocuments';
 import { usePeers } from '../collab/usePeers';
 import { useReplica, useReplicaStatus } from '../collab/useReplica';
+import { useAccess } from '../collab/access';
+import { Role } from '../protocol/constants';
 import { CollaborativeEditor } from './CollaborativeEditor';
 import { NetworkControls } from './NetworkControls';
 import { ReplicationInspector } from './ReplicationInspector';
@@ -13,7 +15,39 @@ import { TitleField } from './TitleField';
 import type { PresenceUser } from './schema';
 import './document.css';
 
+/**
+ * Asks the relay what this page's key grants before connecting: a protected
+ * document without a valid key shows what is needed; a view key opens it read-only.
+ */
 export default function DocumentPage({ room }: { room: string }) {
+  const access = useAccess(room);
+  if (access.state === 'granted') return <DocumentView room={room} role={access.role} />;
+  return (
+    <div className="document-page">
+      <header className="document-header">
+        <a className="brand" href="/" title="Start page">
+          Concord
+        </a>
+      </header>
+      <main className="document-body">
+        {access.state === 'checking' ? (
+          <p className="loading" data-testid="loading">
+            Opening the document…
+          </p>
+        ) : (
+          <div className="access-denied" data-testid="access-denied" data-status={access.status} role="alert">
+            <h2>{access.status === 401 ? 'This document needs a link with a key' : 'This link does not open this document'}</h2>
+            <p>{access.message}</p>
+            <p>Ask whoever shared it for its edit link (to edit) or its view link (to read along).</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function DocumentView({ room, role }: { room: string; role: Role }) {
+  const viewOnly = role === Role.viewer;
   const replica = useReplica(room);
   const status = useReplicaStatus(replica);
   const peers = usePeers(replica?.awareness ?? null);
@@ -21,8 +55,8 @@ export default function DocumentPage({ room }: { room: string }) {
   const [inspecting, setInspecting] = useState(false);
 
   useEffect(() => {
-    replica?.awareness.setLocalStateField('user', user);
-  }, [replica, user]);
+    replica?.awareness.setLocalStateField('user', viewOnly ? { ...user, role } : user);
+  }, [replica, user, role, viewOnly]);
 
   // Time each edit from the key press (or other input) that caused it.
   useEffect(() => {
@@ -48,7 +82,12 @@ export default function DocumentPage({ room }: { room: string }) {
         <a className="brand" href="/" title="Start page">
           Concord
         </a>
-        {replica && status.loaded ? <TitleField doc={replica.doc} onTitle={onTitle} /> : <div className="title-field placeholder" />}
+        {replica && status.loaded ? <TitleField doc={replica.doc} onTitle={onTitle} readOnly={viewOnly} /> : <div className="title-field placeholder" />}
+        {viewOnly && (
+          <span className="view-only-badge" data-testid="view-only" title="You can read along; edits are not possible with a view link">
+            View only
+          </span>
+        )}
         <StatusBadges status={status} />
       </header>
       <div className="toolbar-row">
@@ -67,7 +106,7 @@ export default function DocumentPage({ room }: { room: string }) {
       <div className="document-columns">
         <main className="document-body">
           {replica && status.loaded ? (
-            <CollaborativeEditor replica={replica} user={user} />
+            <CollaborativeEditor replica={replica} user={user} readOnly={viewOnly} />
           ) : (
             <p className="loading" data-testid="loading">
               {status.connection === 'offline' ? 'The relay is unreachable and this browser has no copy yet; retrying…' : 'Opening the document…'}

@@ -44,6 +44,11 @@ export function PresenceBar({ me, peers, onChange }: { me: PresenceUser; peers: 
           <li key={clientId} className="peer" data-testid="peer" data-client-id={clientId}>
             <span className="colour-dot" style={{ backgroundColor: user.color }} aria-hidden />
             <span className="peer-name">{user.name}</span>
+            {user.role === 'viewer' && (
+              <span className="peer-viewing" data-testid="peer-viewing" title="Can see the document but not edit it">
+                viewing
+              </span>
+            )}
           </li>
         ))}
         {peers.length === 0 && <li className="alone">Only you here so far</li>}

@@ -7,7 +7,7 @@ import { applyTextChange, transformIndex } from './titleBinding';
 const LOCAL = Symbol('title-input');
 export const UNTITLED = 'Untitled document';
 
-export function TitleField({ doc, onTitle }: { doc: Y.Doc; onTitle: (title: string) => void }) {
+export function TitleField({ doc, onTitle, readOnly }: { doc: Y.Doc; onTitle: (title: string) => void; readOnly?: boolean }) {
   const text = doc.getText(TITLE_ROOT);
   const [value, setValue] = useState(() => text.toString());
   const input = useRef<HTMLInputElement>(null);
@@ -44,6 +44,7 @@ export function TitleField({ doc, onTitle }: { doc: Y.Doc; onTitle: (title: stri
       placeholder={UNTITLED}
       value={value}
       maxLength={200}
+      readOnly={readOnly}
       onChange={(event) => applyTextChange(text, text.toString(), event.target.value, LOCAL)}
       onKeyDown={(event) => {
         if (event.key === 'Enter') {

@@ -1,7 +1,61 @@
 /** `/`: start a new document, reopen a recent one, or go to the lab. */
+import { useState } from 'react';
 import { loadRecent, newRoomId } from '../collab/recentDocuments';
-import { Paths } from '../protocol/constants';
+import { Paths, type CreatedDocument } from '../protocol/constants';
 import './home.css';
+
+/**
+ * "New protected document": asks the relay for a protected document
+ * (`POST /api/docs`), shows its edit and view links (copied to the clipboard
+ * where allowed), and opens the edit link.
+ */
+function NewProtectedDocument() {
+  const [created, setCreated] = useState<{ edit: string; view: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await fetch(Paths.docs, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ protected: true }),
+      });
+      if (response.status !== 201) throw new Error(`the relay answered ${response.status}`);
+      const doc = (await response.json()) as CreatedDocument;
+      const links = { edit: new URL(doc.editUrl, window.location.href).href, view: new URL(doc.viewUrl!, window.location.href).href };
+      setCreated(links);
+      await navigator.clipboard?.writeText(`Edit: ${links.edit}\nView: ${links.view}`).catch(() => undefined);
+    } catch (e) {
+      setError(`Could not create a protected document: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="secondary-button" data-testid="new-protected-document" disabled={busy} onClick={create}>
+        New protected document
+      </button>
+      {error && <p className="share-links error">{error}</p>}
+      {created && (
+        <div className="share-links" data-testid="share-links">
+          <p>Keep these links: anyone with the edit link can edit, anyone with the view link can read along.</p>
+          <label htmlFor="edit-link">Edit link</label>
+          <input id="edit-link" data-testid="edit-link" readOnly value={created.edit} onFocus={(e) => e.target.select()} />
+          <label htmlFor="view-link">View link</label>
+          <input id="view-link" data-testid="view-link" readOnly value={created.view} onFocus={(e) => e.target.select()} />
+          <p>
+            <a className="primary-button" data-testid="open-edit-link" href={created.edit}>
+              Open it
+            </a>
+          </p>
+        </div>
+      )}
+    </>
+  );
+}
 
 function formatWhen(openedAt: number): string {
   return new Date(openedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -21,6 +75,7 @@ export default function StartPage() {
         <a className="primary-button" href={Paths.document(newRoomId())} data-testid="new-document">
           New document
         </a>
+        <NewProtectedDocument />
       </header>
       <section className="start-section" aria-labelledby="recent-heading">
         <h2 id="recent-heading">Recent documents</h2>
