@@ -1,16 +1,21 @@
 /**
- * /lab: the same script on the same simulated network, OT on the left and a
- * CRDT (Yjs) on the right. Standalone: no relay, everything runs in the page.
- * The scenario comes from ?scenario= (default hello-world).
+ * /lab: without ?scenario=, the index (the chapter's decision matrix). An
+ * OT-vs-CRDT scenario: the same script on the same simulated network, OT on
+ * the left and a CRDT (Yjs) on the right. A replication scenario (issue 6:
+ * strategies, topologies, datacenters) gets StrategyView. Standalone: no
+ * relay, everything runs in the page.
  */
 import { useMemo } from 'react';
 import { allScenarios, DEFAULT_SCENARIO, findScenario } from './scenarios/registry';
+import { findStrategyScenario } from './scenarios/strategyScenarios';
 import { Controls } from './views/Controls';
 import { FreeMode } from './views/FreeMode';
 import { ItemInspector } from './views/ItemInspector';
+import LabIndex from './views/LabIndex';
 import { CrdtReplicas, OtReplicas } from './views/Replicas';
 import { ServerLog } from './views/ServerLog';
 import { SideColumn } from './views/SideColumn';
+import StrategyView from './views/StrategyView';
 import { TieRule } from './views/TieRule';
 import { useKeyboard } from './views/useKeyboard';
 import { useLabRun } from './views/useLabRun';
@@ -22,6 +27,14 @@ function scenarioFromUrl() {
 }
 
 export default function LabPage() {
+  const id = useMemo(() => new URLSearchParams(window.location.search).get('scenario'), []);
+  if (!id) return <LabIndex />;
+  const strategy = findStrategyScenario(id);
+  if (strategy) return <StrategyView scenario={strategy} />;
+  return <OtVsCrdtLab />;
+}
+
+function OtVsCrdtLab() {
   const { id, scenario } = useMemo(scenarioFromUrl, []);
   const lab = useLabRun(scenario);
   const { run } = lab;
@@ -36,6 +49,7 @@ export default function LabPage() {
         </a>
         <h1>Lab: OT vs CRDT</h1>
         <nav aria-label="Scenarios" className="scenarios">
+          <a href="/lab">All scenarios</a>
           {allScenarios().map((s) => (
             <a key={s.id} href={`/lab?scenario=${s.id}`} aria-current={s.id === scenario.id ? 'page' : undefined}>
               {s.title}

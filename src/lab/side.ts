@@ -13,7 +13,10 @@ export type SideName = 'ot' | 'crdt';
 export interface TraceEntry {
   at: number;
   node: NodeId;
-  kind: 'created' | 'sent' | 'transformed' | 'applied' | 'integrated' | 'acked' | 'joined' | 'network';
+  kind: 'created' | 'sent' | 'transformed' | 'applied' | 'integrated' | 'acked' | 'joined' | 'network'
+    /** Strategy scenarios (issue 6): a conflict detected, a write dropped. */
+    | 'conflict'
+    | 'lost';
   text: string;
 }
 

@@ -154,7 +154,7 @@ class MultiDcModel implements Model {
 
   extra(): LatencyExtra {
     const lags = [this.single, this.multi].flatMap((p) =>
-      p.lags.map((l) => ({ mode: p.mode === 'single' ? 'single leader' : 'multi-leader', from: `${l.write} write via ${l.from}`, to: l.to, ms: l.ms })),
+      p.lags.map((l) => ({ mode: p.mode === 'single' ? 'single leader' : 'multi-leader', from: l.from, to: l.to, ms: l.ms })),
     );
     return {
       kind: 'latency',

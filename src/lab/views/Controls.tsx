@@ -1,15 +1,15 @@
-/** Step, Run/Pause, End, Reset, the tie-break switch and the clock. */
+/** Step, Run/Pause, End, Reset, the tie-break switch (when the scenario has one) and the clock. */
 interface Props {
   done: boolean;
   playing: boolean;
-  flipped: boolean;
+  flipped?: boolean;
   now: number;
   steps: number;
   onStep: () => void;
   onPlay: (playing: boolean) => void;
   onEnd: () => void;
   onReset: () => void;
-  onFlip: (flipped: boolean) => void;
+  onFlip?: (flipped: boolean) => void;
 }
 
 export function Controls({ done, playing, flipped, now, steps, onStep, onPlay, onEnd, onReset, onFlip }: Props) {
@@ -27,10 +27,12 @@ export function Controls({ done, playing, flipped, now, steps, onStep, onPlay, o
       <button data-testid="reset" onClick={onReset} title="Back to the start (R)">
         Reset <kbd>R</kbd>
       </button>
-      <label className="switch">
-        <input type="checkbox" role="switch" data-testid="flip" checked={flipped} onChange={(e) => onFlip(e.target.checked)} />
-        Flip tie rule
-      </label>
+      {onFlip && (
+        <label className="switch">
+          <input type="checkbox" role="switch" data-testid="flip" checked={flipped} onChange={(e) => onFlip(e.target.checked)} />
+          Flip tie rule
+        </label>
+      )}
       <span className="clock" data-testid="clock" aria-live="off">
         t = {now} ms · step {steps}
         {done ? ' · done' : ''}

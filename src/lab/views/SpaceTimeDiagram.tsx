@@ -18,12 +18,21 @@ const CONTROL_COLOR = '#6b7280';
 /** Above this many messages, only the arrows of the current moment carry labels. */
 const BUSY_MESSAGES = 6;
 
+/** What the diagram reads from a side; strategy scenarios (issue 6) pass their own panes. */
+export type DiagramSide = Pick<LabSide, 'sim' | 'trace' | 'edits'> & { name: string };
+
 interface Props {
-  side: LabSide;
+  side: DiagramSide;
   participants: Participant[];
   serverLabel: string;
   now: number;
   horizon: number;
+  /** Lane order; default: users split around the server. Strategy scenarios have no server lane. */
+  lanes?: string[];
+  /** The small line under a lane's name; default: city and delay to the server. */
+  laneNote?: (id: string) => string;
+  /** Accessible name; default from the side's name. */
+  label?: string;
 }
 
 /** Users split around the server so that no arrow crosses a third lane needlessly. */
@@ -33,8 +42,8 @@ export function laneOrder(participants: Participant[]): string[] {
   return [...ids.slice(0, half), SERVER, ...ids.slice(half)];
 }
 
-export function SpaceTimeDiagram({ side, participants, serverLabel, now, horizon }: Props) {
-  const lanes = laneOrder(participants);
+export function SpaceTimeDiagram({ side, participants, serverLabel, now, horizon, lanes: laneIds, laneNote, label }: Props) {
+  const lanes = laneIds ?? laneOrder(participants);
   const x = (node: string) => 70 + (lanes.indexOf(node) * (W - 140)) / Math.max(1, lanes.length - 1);
   const y = (t: number) => TOP + (Math.min(t, horizon) / horizon) * (H - TOP - BOTTOM);
   const colorOf = (node: string) => participants.find((p) => p.id === node)?.color ?? CONTROL_COLOR;
@@ -46,7 +55,7 @@ export function SpaceTimeDiagram({ side, participants, serverLabel, now, horizon
   const joinAt = (id: string) => side.trace.find((t) => t.node === id && t.kind === 'joined')?.at;
 
   return (
-    <svg className="lab-diagram" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Space-time diagram, ${side.name === 'ot' ? 'OT' : 'CRDT'} side`}>
+    <svg className="lab-diagram" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label ?? `Space-time diagram, ${side.name === 'ot' ? 'OT' : 'CRDT'} side`}>
       <defs>
         <marker id={`arrow-${side.name}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="context-stroke" />
@@ -67,7 +76,7 @@ export function SpaceTimeDiagram({ side, participants, serverLabel, now, horizon
               {p ? p.name : serverLabel}
             </text>
             <text x={x(id)} y={34} textAnchor="middle" className="lane-city">
-              {p ? `${p.city} · ${p.delayMs} ms` : 'EU datacenter'}
+              {laneNote ? laneNote(id) : p ? `${p.city} · ${p.delayMs} ms` : 'EU datacenter'}
             </text>
             {/* A late joiner's lane is dotted until it has the document. */}
             {(!p?.late || late !== undefined) && <line x1={x(id)} x2={x(id)} y1={y(late ?? 0)} y2={H - BOTTOM} stroke={p?.color ?? '#111'} />}
@@ -161,7 +170,7 @@ function authorOf(m: Message<unknown>): string | undefined {
   return typeof p?.author === 'string' ? p.author : undefined;
 }
 
-function offlineSpans(side: LabSide, now: number) {
+function offlineSpans(side: DiagramSide, now: number) {
   const spans: { node: string; from: number; to: number }[] = [];
   const open = new Map<string, number>();
   for (const e of side.sim.log) {

@@ -1,7 +1,7 @@
 /** What happened at the current moment on one side, in sentences. */
 import type { LabSide } from '../side';
 
-export function StepNarration({ side, now, started }: { side: LabSide; now: number; started: boolean }) {
+export function StepNarration({ side, now, started }: { side: Pick<LabSide, 'trace'>; now: number; started: boolean }) {
   const lines = started ? side.trace.filter((t) => t.at === now) : [];
   return (
     <ul className="narration" aria-live="polite">
