@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Limits } from '../src/protocol/constants';
 import { ConfigError, loadConfig } from './config';
 
 describe('config', () => {
@@ -8,6 +9,27 @@ describe('config', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.dataDir.endsWith('/data')).toBe(true);
     expect(Object.isFrozen(config)).toBe(true);
+    expect(config.limits).toEqual({
+      maxFrameBytes: Limits.MAX_FRAME_BYTES,
+      maxAwarenessBytes: Limits.MAX_AWARENESS_BYTES,
+      maxAwarenessClientsPerSocket: 16,
+      maxUpdateStructs: Limits.MAX_UPDATE_STRUCTS,
+      rateLimitBurst: 5_000,
+      rateLimitPerS: 500,
+      maxConnectionsPerIp: 2_000,
+      maxRoomsLoaded: 10_000,
+      maxPendingUpdates: 64,
+      pendingUpdateTimeoutMs: 10_000,
+    });
+    expect(Object.isFrozen(config.limits)).toBe(true);
+    expect(config.allowedOrigins).toEqual([]);
+  });
+
+  it('reads limits and the origin allow-list from the environment', () => {
+    const config = loadConfig({ MAX_FRAME_BYTES: '2048', RATE_LIMIT_PER_S: '7', ALLOWED_ORIGINS: 'https://a.example, http://b.example:8080/' });
+    expect(config.limits.maxFrameBytes).toBe(2_048);
+    expect(config.limits.rateLimitPerS).toBe(7);
+    expect(config.allowedOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
   });
 
   it.each([
@@ -18,6 +40,15 @@ describe('config', () => {
     ['DATA_DIR', '  '],
     ['LOG_LEVEL', 'loud'],
     ['ROOM_IDLE_UNLOAD_MS', '1.5'],
+    ['MAX_FRAME_BYTES', '10'],
+    ['RATE_LIMIT_BURST', '0'],
+    ['RATE_LIMIT_PER_S', 'fast'],
+    ['MAX_CONNECTIONS_PER_IP', '-5'],
+    ['MAX_ROOMS_LOADED', '0'],
+    ['MAX_UPDATE_STRUCTS', '1e6'],
+    ['ALLOWED_ORIGINS', 'not an origin'],
+    ['ALLOWED_ORIGINS', 'https://example.org/path'],
+    ['ALLOWED_ORIGINS', 'ftp://example.org'],
   ])('refuses %s=%j with an error naming the variable', (variable, value) => {
     let error: unknown;
     try {
