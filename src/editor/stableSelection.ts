@@ -12,12 +12,12 @@
  * the same transaction. So each tab stores its selection there, under a key of
  * its own, whenever it moves, and puts it back after every remote change.
  *
- * Cost: a caret move (not a keystroke: typing keeps the anchor) is a small
- * document update. Each tab removes its keys when it closes.
+ * Cost: a caret move that the stored position does not already describe is a
+ * small document update (typing mid-line is free; typing at the end of a line
+ * writes the new end). Each tab removes its keys when it closes.
  */
-import { slatePointToRelativePosition, YjsEditor } from '@slate-yjs/core';
-import { Range, Transforms, type Editor, type Point } from 'slate';
-import * as Y from 'yjs';
+import { YjsEditor } from '@slate-yjs/core';
+import { Point, Range, Transforms, type Editor } from 'slate';
 
 const TAB_ID_KEY = 'concord.tab';
 
@@ -39,28 +39,27 @@ export interface StableSelectionEditor {
 export function withStableSelection<T extends Editor>(editor: T, id: string): T & StableSelectionEditor {
   const e = editor as T & StableSelectionEditor;
   const { onChange, applyRemoteEvents } = e;
-  const keys = { anchor: `selection-${id}-anchor`, focus: `selection-${id}-focus` };
-  let stored: { anchor: Y.RelativePosition; focus: Y.RelativePosition } | null = null;
+  const keys = { anchor: `selection-${id}-anchor`, focus: `selection-${id}-focus` } as const;
+  let storing = false;
 
-  const store = (which: 'anchor' | 'focus', point: Point) => {
-    const position = slatePointToRelativePosition(e.sharedRoot, e, point);
-    if (stored && Y.compareRelativePositions(stored[which], position)) return false;
+  /**
+   * Writes a point only if what the document holds does not already resolve to
+   * it. Re-writing a position a peer has just migrated would race with that
+   * peer's next split and could undo the migration.
+   */
+  const store = (which: keyof typeof keys, point: Point) => {
+    const current = YjsEditor.position(e, keys[which]);
+    if (current && Point.equals(current, point)) return;
     YjsEditor.storePosition(e, keys[which], point);
-    return position;
   };
 
   e.onChange = (options) => {
     onChange(options); // withYjs flushes local changes here, so Yjs and Slate agree below
     if (!YjsEditor.connected(e) || !e.selection) return;
     try {
-      const anchor = store('anchor', e.selection.anchor);
-      const focus = store('focus', e.selection.focus);
-      if (anchor || focus) {
-        stored = {
-          anchor: anchor || stored!.anchor,
-          focus: focus || stored!.focus,
-        };
-      }
+      store('anchor', e.selection.anchor);
+      store('focus', e.selection.focus);
+      storing = true;
     } catch {
       // The selection points at a node Yjs does not hold yet: keep the last stored one.
     }
@@ -68,7 +67,7 @@ export function withStableSelection<T extends Editor>(editor: T, id: string): T 
 
   e.applyRemoteEvents = (events, origin) => {
     // Local ops not yet in Yjs mean the stored selection predates them: let Slate transform it.
-    const usable = stored !== null && origin !== e.positionStorageOrigin && YjsEditor.localChanges(e).length === 0;
+    const usable = storing && origin !== e.positionStorageOrigin && YjsEditor.localChanges(e).length === 0;
     applyRemoteEvents(events, origin);
     if (!usable || !e.selection) return;
     const anchor = YjsEditor.position(e, keys.anchor);
@@ -82,7 +81,7 @@ export function withStableSelection<T extends Editor>(editor: T, id: string): T 
     if (!YjsEditor.connected(e)) return;
     YjsEditor.removeStoredPosition(e, keys.anchor);
     YjsEditor.removeStoredPosition(e, keys.focus);
-    stored = null;
+    storing = false;
   };
 
   return e;
