@@ -4,14 +4,16 @@
  * QUICK=1 runs smaller sizes (a smoke run). A full run of every peer benchmark
  * also writes bench/RESULTS.md.
  */
+import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchColdLoad } from './coldLoad';
 import { benchDurability } from './durability';
 import { benchFanout } from './fanout';
 import { benchHotDocument } from './hotDocument';
 import { benchMemory } from './memory';
-import { machineLine, QUICK, report } from './lib/report';
+import { machineLine, QUICK, report, waitForQuiet } from './lib/report';
 import { benchPropagation } from './propagation';
 
 /** The peer benchmarks (Concord against @y/websocket-server and Hocuspocus), in run order. */
@@ -38,9 +40,26 @@ for (const name of wanted) {
 }
 const names = wanted.length ? wanted : Object.keys(peerBenchmarks);
 const startedAt = new Date();
+const loadAtStart = loadavg();
+/** Which relay code ran: the commit, and whether server/ had uncommitted changes (another engineer may be mid-edit). */
+function relayRevision(): string {
+  try {
+    const head = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+    const dirty = execSync('git status --porcelain -- server src/protocol', { encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in server/ or src/protocol/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+const revision = relayRevision();
 const command = `${QUICK ? 'QUICK=1 ' : ''}npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}`;
-console.log(`# Concord relay benchmarks\n\n${startedAt.toISOString()} · ${machineLine()} · \`${command}\``);
-for (const name of names) await all[name]();
+console.log(
+  `# Concord relay benchmarks\n\n${startedAt.toISOString()} · ${machineLine()} · relay ${revision} · load average ${loadAtStart.map((n) => n.toFixed(1)).join(' ')} · \`${command}\``,
+);
+for (const name of names) {
+  if (peerBenchmarks[name]) await waitForQuiet();
+  await all[name]();
+}
 const minutes = (Date.now() - startedAt.getTime()) / 60_000;
 console.log(`\nTotal: ${minutes.toFixed(1)} min`);
 
@@ -49,7 +68,9 @@ if (!wanted.length && !QUICK) {
     '# Benchmark results',
     '',
     `- Date: ${startedAt.toISOString()}`,
-    `- Machine: ${machineLine()} (nproc ${(await import('node:os')).availableParallelism()})`,
+    `- Machine: ${machineLine()} (nproc ${availableParallelism()}); load average at start ${loadAtStart.map((n) => n.toFixed(1)).join(' ')}, at end ${loadavg().map((n) => n.toFixed(1)).join(' ')}` +
+      ' (the machine is shared with other work: figures above ~2 mean other processes competed for the 2 cores)',
+    `- Relay revision: ${revision}`,
     `- Command: \`${command}\` (took ${minutes.toFixed(1)} min)`,
     '- How: each server runs as its own child process (`bench/servers/*.ts`, all started with the same `node --import tsx --expose-gc`); ' +
       'one load-generator process drives all of them with the same raw-protocol client (`bench/lib/loadClient.ts`). ' +

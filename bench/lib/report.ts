@@ -38,9 +38,13 @@ export const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 class Report {
   readonly markdown: string[] = [];
+  /** Printed under the next section's description (how busy the machine was). */
+  nextSectionNote: string | null = null;
 
   section(title: string, description: string): void {
     this.emit(`\n## ${title}\n\n${description}\n`);
+    if (this.nextSectionNote) this.note(this.nextSectionNote);
+    this.nextSectionNote = null;
   }
 
   table(headers: string[], rows: string[][]): void {
@@ -69,4 +73,39 @@ export const report = new Report();
 export function machineLine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+/** Share of all CPUs busy over `sampleMs`, from /proc/stat (Linux); NaN elsewhere. */
+export async function cpuBusy(sampleMs = 1_000): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const read = () => {
+    try {
+      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      const idle = fields[3] + (fields[4] ?? 0);
+      return { idle, total: fields.reduce((sum, value) => sum + value, 0) };
+    } catch {
+      return null;
+    }
+  };
+  const before = read();
+  await sleep(sampleMs);
+  const after = read();
+  if (!before || !after || after.total === before.total) return NaN;
+  return 1 - (after.idle - before.idle) / (after.total - before.total);
+}
+
+/**
+ * The machine is shared: before a benchmark, wait (up to `timeoutMs`) until
+ * the CPUs are mostly idle, and say in the report how busy they were.
+ */
+export async function waitForQuiet(timeoutMs = Number(process.env.BENCH_QUIET_WAIT_MS ?? 90_000)): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let busy = await cpuBusy();
+  let waited = false;
+  while (busy > 0.15 && Date.now() < deadline) {
+    if (!waited) report.progress(`other processes keep the CPUs ${fmt(busy * 100)} % busy; waiting up to ${fmt(timeoutMs / 1000)} s for quiet`);
+    waited = true;
+    busy = await cpuBusy(2_000);
+  }
+  report.nextSectionNote = `_CPUs ${fmt(busy * 100)} % busy just before this benchmark (other processes; > 15 % makes figures noisy)._\n`;
 }
