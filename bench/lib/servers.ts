@@ -94,7 +94,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 export async function startServer(
   kind: ServerKind,
-  options: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
+  options: { dataDir?: string; port?: number; env?: Record<string, string>; nodeFlags?: string[] } = {},
 ): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   const ownDataDir = kind === 'concord' && !options.dataDir;
@@ -108,7 +108,7 @@ export async function startServer(
   // Same flags for every server: tsx (Concord needs it; the peers pay the same
   // loader overhead) and --expose-gc for memory measurements.
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? [])],
     env,
     // Logs (Concord's pino JSON at its default level) go nowhere; errors still show.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
