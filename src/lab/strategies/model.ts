@@ -106,7 +106,6 @@ export interface TopologyExtra {
 
 export interface LatencyExtra {
   kind: 'latency';
-  rows: { region: string; color: string; single?: number; multi?: number }[];
   lags: { mode: string; from: string; to: string; ms?: number }[];
 }
 

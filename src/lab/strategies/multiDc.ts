@@ -143,7 +143,7 @@ class MultiDcModel implements Model {
     const s = REGIONS.map((r) => this.single.latency.get(r.name));
     const m = REGIONS.map((r) => this.multi.latency.get(r.name));
     if (s.includes(undefined) || m.includes(undefined)) return undefined;
-    return `Write latency for US / EU / Asia users: single leader ${s.join(' / ')} ms, multi-leader ${m.join(' / ')} ms. The price: each region sees the others' writes only after the replication lag, and concurrent writes can now conflict.`;
+    return `US / EU / Asia users wait ${s.join(' / ')} ms with one leader, ${m.join(' / ')} ms with a leader each. The price: other regions see a write only after the replication lag, and concurrent writes can conflict.`;
   }
 
   actions() {
@@ -156,11 +156,7 @@ class MultiDcModel implements Model {
     const lags = [this.single, this.multi].flatMap((p) =>
       p.lags.map((l) => ({ mode: p.mode === 'single' ? 'single leader' : 'multi-leader', from: l.from, to: l.to, ms: l.ms })),
     );
-    return {
-      kind: 'latency',
-      rows: REGIONS.map((r) => ({ region: r.name, color: r.color, single: this.single.latency.get(r.name), multi: this.multi.latency.get(r.name) })),
-      lags,
-    };
+    return { kind: 'latency', lags };
   }
 }
 
@@ -172,9 +168,8 @@ export const multiDc: StrategyScenario = {
   group: 'Datacenters',
   chapter: '§3 Performance',
   caption:
-    'Three regions, one user each, all writing at t = 0. Left: one leader in the US — the EU user\'s write crosses the Atlantic and back (≈ 110 ms, the chapter\'s "~100 ms"), Asia\'s even further. ' +
-    'Right: a leader per region — every user is acked locally in ≈ 10 ms, and the datacenters replicate in the background. ' +
-    'Watch the table: write latency drops for everyone outside the US, and the replication lag between regions is the window in which conflicts can happen.',
+    'Three regions, one user each, all writing at t = 0. Left: one leader in the US — the EU user\'s write crosses the Atlantic and back (the chapter\'s "~100 ms"), Asia\'s even further. ' +
+    'Right: a leader per region acks every user locally in ≈ 10 ms and replicates in the background; the replication lag is the window in which conflicts happen.',
   params: [
     { kind: 'range', key: 'usEu', label: 'US–EU', min: 10, max: 200, step: 5, unit: 'ms' },
     { kind: 'range', key: 'usAsia', label: 'US–Asia', min: 10, max: 200, step: 5, unit: 'ms' },

@@ -117,9 +117,9 @@ class VersionVectorModel implements Model {
         return {
           label: l.name,
           value: s.map((v) => v.value).join(' | '),
-          display: s.map((v) => `${q(v.value)} ${vv(v.vv)}`).join('  +  '),
+          display: s.map((v) => q(v.value)).join(' + '),
           tone: 'conflict',
-          note: `${s.length} siblings`,
+          note: `${s.length} siblings: ${s.map((v) => vv(v.vv)).join(' ∥ ')}`,
         };
       }
       return { label: l.name, value: s[0].value, display: q(s[0].value), tone: 'ok', note: vv(s[0].vv) };

@@ -354,8 +354,8 @@ export function linksOf(shape: Shape, nodes: string[], base: number, slow: numbe
 const CAPTIONS: Record<Shape, string> = {
   mesh:
     'Every leader sends its writes straight to every other: fastest, and no single point of failure — fail any leader and the rest still get everything. ' +
-    'But watch Leader {last}: B inserts row 42 (w1) on a slow link, C updates it (w2) on fast ones, and the update arrives first — it overtook its cause. ' +
-    'Turn causal delivery on: each write carries a version vector, and {last} holds w2 back until w1 is in.',
+    'But watch the last leader: B inserts row 42 (w1) over a slow link, C updates it (w2) over fast ones, and the update arrives first — it overtook its cause. ' +
+    'Turn causal delivery on: each write carries a version vector, and the last leader holds w2 back until w1 is in.',
   star:
     'Leaves send their writes to the hub A, which forwards them to everyone else: every write takes two hops, and every message goes through A (see its load). ' +
     'B inserts row 42 (w1), C updates it (w2). Now fail A (or cut a spoke) before stepping: no leaf hears from any other — the hub is the bottleneck and the single point of failure.',
@@ -386,7 +386,7 @@ function topologyScenario(shape: Shape): StrategyScenario {
     title: `Topology: ${shape === 'mesh' ? 'all-to-all mesh' : shape}`,
     group: 'Topologies',
     chapter: `§6 ${shape === 'mesh' ? 'Topology 1' : shape === 'star' ? 'Topology 2' : 'Topology 3'}`,
-    caption: CAPTIONS[shape].replaceAll('{last}', 'the last leader'),
+    caption: CAPTIONS[shape],
     params,
     defaults: { n: 4, delay: 40, slow: 150, causal: 'off', script: 'chapter' },
     build: (p) =>

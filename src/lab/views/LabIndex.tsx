@@ -102,10 +102,10 @@ export default function LabIndex() {
                 <tr key={r.useCase} data-testid="matrix-row">
                   <th scope="row">{r.useCase}</th>
                   <td className={r.single ? 'yes' : 'no'} aria-label={r.single ? 'yes' : 'no'}>
-                    {r.single ? '✅' : '❌'}
+                    {r.single ? '✓ yes' : '✗ no'}
                   </td>
                   <td className={r.multi ? 'yes' : 'no'} aria-label={r.multi ? 'yes' : 'no'}>
-                    {r.multi ? '✅' : '❌'}
+                    {r.multi ? '✓ yes' : '✗ no'}
                   </td>
                   <td>
                     {r.why}{' '}

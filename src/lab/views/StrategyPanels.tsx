@@ -58,7 +58,7 @@ export function Outcomes({ model, done }: { model: Model; done: boolean }) {
   return (
     <section className="outcomes" aria-label="Outcome">
       <h2>Outcome</h2>
-      <ul className={labels.length > 4 ? 'many' : undefined}>
+      <ul className={labels.length > 5 ? 'many three' : labels.length > 4 ? 'many' : undefined}>
         {labels.map((label) => {
           const o = outs.find((x) => x.label === label);
           return (
@@ -92,7 +92,7 @@ export function Actions({ groups, onAct }: { groups: ActionGroup[]; onAct: (id: 
       {groups.map((g) => (
         <div key={g.label} className="action-group" role="group" aria-label={g.label}>
           <span>{g.label}</span>
-          {g.actions.length <= 6 ? (
+          {g.actions.length <= 4 ? (
             g.actions.map((a) => (
               <button key={a.id} data-testid={`act-${a.id}`} disabled={a.disabled} onClick={() => onAct(a.id)}>
                 {a.label}
@@ -145,38 +145,14 @@ export function Markers({ title, text }: { title: string; text: string }) {
   );
 }
 
+/** Replication lag per pair of regions, per mode (the outcomes hold the write latencies). */
 export function LatencyTable({ extra }: { extra: LatencyExtra }) {
   const pairs = new Map<string, { mode: string; from: string; to: string; ms?: number }>();
   for (const l of extra.lags) pairs.set(`${l.mode}|${l.from}|${l.to}`, l);
-  const modes = ['single leader', 'multi-leader'];
   return (
-    <section className="latency" aria-label="Latency">
-      <table>
-        <thead>
-          <tr>
-            <th>write latency (until acked)</th>
-            {extra.rows.map((r) => (
-              <th key={r.region} style={{ color: r.color }}>
-                {r.region} user
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {(['single', 'multi'] as const).map((k, i) => (
-            <tr key={k}>
-              <th>{modes[i]}</th>
-              {extra.rows.map((r) => (
-                <td key={r.region} className={(r[k] ?? 0) > 50 ? 'slow' : 'fast'}>
-                  {r[k] === undefined ? '…' : `${r[k]} ms`}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <section className="latency" aria-label="Replication lag">
       <div className="lags">
-        {modes.map((m) => (
+        {['single leader', 'multi-leader'].map((m) => (
           <p key={m}>
             <strong>replication lag, {m}:</strong>{' '}
             {[...pairs.values()]

@@ -4,6 +4,7 @@
  * right the outcomes, the verdict, the teacher's actions, the replicas and
  * the scenario's own panel (git markers, topology graph, latency table).
  */
+import type { ReactNode } from 'react';
 import { STRATEGY_SCENARIOS } from '../scenarios/strategyScenarios';
 import type { Participant } from '../scenarios/types';
 import type { AnyPane, Extra, StrategyScenario } from '../strategies/model';
@@ -16,7 +17,16 @@ import { useKeyboard } from './useKeyboard';
 import { useStrategyRun } from './useStrategyRun';
 import './StrategyView.css';
 
-function PaneDiagram({ pane, now, horizon, started, titled }: { pane: AnyPane; now: number; horizon: number; started: boolean; titled: boolean }) {
+interface PaneProps {
+  pane: AnyPane;
+  now: number;
+  horizon: number;
+  started: boolean;
+  titled: boolean;
+  verdict?: ReactNode;
+}
+
+function PaneDiagram({ pane, now, horizon, started, titled, verdict }: PaneProps) {
   const participants: Participant[] = pane.lanes.map((l) => ({ id: l.id, name: l.name, city: l.note, delayMs: 0, clientId: 0, color: l.color }));
   return (
     <div className="pane">
@@ -32,6 +42,7 @@ function PaneDiagram({ pane, now, horizon, started, titled }: { pane: AnyPane; n
         label={`Space-time diagram: ${pane.title}`}
       />
       <StepNarration side={pane} now={now} started={started} />
+      {verdict}
     </div>
   );
 }
@@ -88,14 +99,25 @@ export default function StrategyView({ scenario }: { scenario: StrategyScenario 
       <main className="strategy-main">
         <section className="strategy-panes">
           {model.panes.map((p) => (
-            <PaneDiagram key={p.name} pane={p} now={run.now} horizon={lab.horizon} started={run.steps > 0} titled={twoPanes} />
+            <PaneDiagram
+              key={p.name}
+              pane={p}
+              now={run.now}
+              horizon={lab.horizon}
+              started={run.steps > 0}
+              titled={twoPanes}
+              // One pane: the verdict sits under its story, where the eye already is.
+              verdict={!twoPanes && done ? <Verdict text={model.verdict()} /> : undefined}
+            />
           ))}
         </section>
         <aside className="strategy-side">
           <Outcomes model={model} done={done} />
-          {done && <Verdict text={model.verdict()} />}
-          <Actions groups={model.actions()} onAct={lab.act} />
-          <ExtraPanel extra={extra} where="top" />
+          <div className="side-top">
+            {twoPanes && done && <Verdict text={model.verdict()} />}
+            <Actions groups={model.actions()} onAct={lab.act} />
+            <ExtraPanel extra={extra} where="top" />
+          </div>
           <ReplicaCards cards={model.replicas()} />
           <ExtraPanel extra={extra} where="bottom" />
         </aside>

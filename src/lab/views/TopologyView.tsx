@@ -66,9 +66,9 @@ export function TopologyView({ extra }: { extra: TopologyExtra }) {
           <tr>
             <th>write</th>
             <th>from</th>
-            <th>messages</th>
+            <th>msgs</th>
             <th>reached</th>
-            <th>propagation</th>
+            <th>time</th>
           </tr>
         </thead>
         <tbody>
@@ -81,8 +81,8 @@ export function TopologyView({ extra }: { extra: TopologyExtra }) {
           )}
           {extra.writes.map((w) => (
             <tr key={w.id} data-testid={`counter-${w.id}`} data-messages={w.messages} data-propagation={w.propagationMs ?? ''}>
-              <td>
-                <strong>{w.id}</strong> {w.label}
+              <td title={w.label}>
+                <strong>{w.id}</strong>
               </td>
               <td>{w.origin}</td>
               <td>{w.messages}</td>
