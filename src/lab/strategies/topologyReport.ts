@@ -19,7 +19,7 @@ for (const shape of SHAPES) {
     const m = new TopologyModel({ shape, n: N, baseDelayMs: DELAY_MS, slowDelayMs: DELAY_MS, causal: false, script: 'none' });
     m.act(`write:${origin}`);
     new StrategyRun(m).runToEnd();
-    return { origin, ...m.stats()[0] };
+    return m.stats()[0];
   });
   const props = rows.map((r) => r.propagationMs!);
   const msgs = rows.map((r) => r.messages);
