@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { CloseCode } from '../src/protocol/constants';
 import { Access } from './access/access';
 import { loadOrCreateSecret } from './access/secret';
+import { createCluster } from './cluster/createCluster';
+import type { Transport } from './cluster/transport';
 import type { Config } from './config';
 import { createRequestHandler } from './http';
 import { createLogger, type Logger } from './log';
@@ -29,17 +31,24 @@ export interface Concord {
   close(): Promise<void>;
 }
 
-export async function startConcord(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Concord> {
+export async function startConcord(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+  /** A cluster link other than Redis (unit tests join relays through an in-memory hub). */
+  { clusterTransport }: { clusterTransport?: Transport } = {},
+): Promise<Concord> {
   const metrics = createMetrics();
   const storage = openSqliteStorage(join(config.dataDir, DATABASE_FILE));
   const access = new Access(join(config.dataDir, DATABASE_FILE), loadOrCreateSecret(config.dataDir));
-  const rooms = new Rooms(storage, config, metrics, log);
+  const cluster = createCluster(config.cluster, metrics, log, clusterTransport);
+  const rooms = new Rooms(storage, config, metrics, log, cluster);
+  cluster.start(rooms);
   let relay: ReturnType<typeof attachRelay> | null = null;
   const server = createServer(
     createRequestHandler({
       staticDir: config.staticDir,
       metrics,
-      health: () => ({ rooms: rooms.size, connections: relay?.connections.size ?? 0 }),
+      health: () => ({ rooms: rooms.size, connections: relay?.connections.size ?? 0, cluster: cluster.status() }),
       access,
       log,
     }),
@@ -54,7 +63,7 @@ export async function startConcord(config: Config, log: Logger = createLogger(co
     });
   });
   const port = (server.address() as AddressInfo).port;
-  log.info({ host: config.host, port, dataDir: config.dataDir }, 'concord relay listening');
+  log.info({ host: config.host, port, dataDir: config.dataDir, cluster: cluster.status() }, 'concord relay listening');
 
   let closing: Promise<void> | null = null;
   return {
@@ -69,6 +78,7 @@ export async function startConcord(config: Config, log: Logger = createLogger(co
         relay!.closeAll(CloseCode.goingAway, 'relay shutting down');
         server.closeAllConnections();
         await stopped;
+        await cluster.close(); // nothing more arrives from other relays; what did is stored below
         rooms.closeAll();
         storage.close();
         access.close();

@@ -3,6 +3,7 @@
  * A bad value stops the server at start with a message naming the variable.
  * Every variable is documented in README.md with its default.
  */
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Limits as ProtocolLimits } from '../src/protocol/constants';
 
@@ -32,6 +33,20 @@ export interface Config {
    * requests without Origin (Node clients, benchmarks) are not browsers and pass.
    */
   readonly allowedOrigins: readonly string[];
+  /** Joining other relays through Redis (server/cluster/); see `ClusterConfig`. */
+  readonly cluster: ClusterConfig;
+}
+
+/** Several relays, one document: each relay a leader with its own store, joined through Redis pub/sub. */
+export interface ClusterConfig {
+  /** redis:// or rediss:// URL (REDIS_URL, default none: a relay on its own, exactly as without this feature). */
+  readonly redisUrl: string | null;
+  /** This relay's name in the cluster, unique per relay (RELAY_ID, default `relay-` + 8 random hex digits). */
+  readonly relayId: string;
+  /** Every loaded room exchanges state vectors with the other relays this often (CLUSTER_ANTI_ENTROPY_MS, default 30000). */
+  readonly antiEntropyIntervalMs: number;
+  /** Heartbeat interval; a relay silent for 3 of them is dead and its clients' presence removed (CLUSTER_HEARTBEAT_MS, default 5000). */
+  readonly heartbeatIntervalMs: number;
 }
 
 /**
@@ -129,6 +144,34 @@ export function loadLimits(env: NodeJS.ProcessEnv = process.env): RelayLimits {
   });
 }
 
+function redisUrl(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(name, `expected a URL like redis://127.0.0.1:6379, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new ConfigError(name, `expected a redis:// or rediss:// URL, got "${parsed.protocol}"`);
+  }
+  return raw.trim();
+}
+
+export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env): ClusterConfig {
+  const relayId = text(env, 'RELAY_ID', `relay-${randomBytes(4).toString('hex')}`);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(relayId)) {
+    throw new ConfigError('RELAY_ID', `expected 1-64 characters from A-Z a-z 0-9 _ . -, got "${relayId}"`);
+  }
+  return Object.freeze({
+    redisUrl: redisUrl(env, 'REDIS_URL'),
+    relayId,
+    antiEntropyIntervalMs: integer(env, 'CLUSTER_ANTI_ENTROPY_MS', 30_000, 100, 3_600_000),
+    heartbeatIntervalMs: integer(env, 'CLUSTER_HEARTBEAT_MS', 5_000, 50, 600_000),
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = text(env, 'LOG_LEVEL', 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -147,5 +190,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 1_000, 3_600_000),
     limits: loadLimits(env),
     allowedOrigins: Object.freeze(origins(env, 'ALLOWED_ORIGINS')),
+    cluster: loadClusterConfig(env),
   });
 }

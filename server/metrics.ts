@@ -109,6 +109,57 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  // The cluster (server/cluster/): zero and silent without REDIS_URL.
+  const redisConnected = new Gauge({
+    name: 'concord_redis_connected',
+    help: 'Whether the link to Redis is up (1) or down (0); always 0 without REDIS_URL',
+    registers: [registry],
+  });
+  const redisMessages = new Counter({
+    name: 'concord_redis_messages_total',
+    help: 'Cluster messages published to (out) and received from (in) Redis, by kind; in: own = our own, ignored',
+    labelNames: ['direction', 'kind'] as const,
+    registers: [registry],
+  });
+  const redisBytes = new Counter({
+    name: 'concord_redis_bytes_total',
+    help: 'Bytes of cluster messages published to (out) and received from (in) Redis',
+    labelNames: ['direction'] as const,
+    registers: [registry],
+  });
+  const redisPublishDropped = new Counter({
+    name: 'concord_redis_publish_dropped_total',
+    help: 'Cluster messages not published because the link was down (the catch-up on reconnect carries them)',
+    registers: [registry],
+  });
+  const clusterCatchUps = new Counter({
+    name: 'concord_cluster_catchups_total',
+    help: 'Catch-up syncs this relay started (state vector sent to the other relays), by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const clusterCatchUpReplies = new Counter({
+    name: 'concord_cluster_catchup_replies_total',
+    help: 'Catch-up answers (what a relay lacked) sent to and received from other relays',
+    labelNames: ['direction'] as const,
+    registers: [registry],
+  });
+  const clusterUpdatesApplied = new Counter({
+    name: 'concord_cluster_updates_applied_total',
+    help: 'Updates from other relays (live or catch-up) applied, stored and forwarded here',
+    registers: [registry],
+  });
+  const clusterUpdatesDeferred = new Counter({
+    name: 'concord_cluster_updates_deferred_total',
+    help: 'Updates from other relays that built on something missing here: not applied, a catch-up fetched them',
+    registers: [registry],
+  });
+  const clusterPeers = new Gauge({
+    name: 'concord_cluster_peers',
+    help: 'Other relays heard from recently (heartbeats)',
+    registers: [registry],
+  });
+
   return {
     registry,
     connections,
@@ -127,6 +178,15 @@ export function createMetrics() {
     upgradesRefused,
     viewerUpdatesDropped,
     updatesHeld,
+    redisConnected,
+    redisMessages,
+    redisBytes,
+    redisPublishDropped,
+    clusterCatchUps,
+    clusterCatchUpReplies,
+    clusterUpdatesApplied,
+    clusterUpdatesDeferred,
+    clusterPeers,
     /** Stops the event-loop monitor (the relay is closing). */
     stop() {
       loopDelay.disable();

@@ -20,6 +20,7 @@ import * as Y from 'yjs';
 import { encodeSaved } from '../../src/protocol/codec';
 import { CloseCode, MessageType, Role, SyncStep } from '../../src/protocol/constants';
 import { isSeeded, seedUpdate } from '../../src/protocol/seed';
+import { ClusterOrigin, NULL_ROOM_BUS, type ClusterRoom, type RoomBus } from '../cluster/clusterLink';
 import type { RelayLimits } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -45,6 +46,16 @@ function isEmptyUpdate(update: Uint8Array): boolean {
   return update.length === 2 && update[0] === 0 && update[1] === 0;
 }
 
+/** The origin of updates applied from other relays (a Y.Doc transaction origin). */
+export const CLUSTER_UPDATE = Symbol('cluster');
+
+const clusterOrigins = new Map<string, ClusterOrigin>();
+function clusterOrigin(relayId: string): ClusterOrigin {
+  let origin = clusterOrigins.get(relayId);
+  if (!origin) clusterOrigins.set(relayId, (origin = new ClusterOrigin(relayId)));
+  return origin;
+}
+
 function syncFrame(step: number, payload: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.sync);
@@ -60,8 +71,12 @@ function awarenessFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-export class Room {
+export class Room implements ClusterRoom {
   readonly doc = new Y.Doc({ gc: true });
+  /** Where this room's clients' changes go to the other relays (server/cluster/); a no-op without Redis. Set by Rooms. */
+  bus: RoomBus = NULL_ROOM_BUS;
+  /** Awareness client ids that came from each other relay, to drop them when it dies. */
+  private readonly clusterClients = new Map<string, Set<number>>();
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   /** Entries in the stored log since the last snapshot. */
@@ -201,6 +216,58 @@ export class Room {
     for (const connection of this.connections) {
       if (connection !== from) connection.send(forward);
     }
+    this.bus.publishUpdate(forward);
+  }
+
+  /**
+   * An update from another relay (live or a catch-up): applied, stored and
+   * forwarded to every socket here, never published again (no echo between
+   * relays). Returns false, applying nothing, if it builds on structs this room
+   * does not have: the cluster then catches up, which brings it too.
+   */
+  applyFromCluster(update: Uint8Array, frame: Uint8Array | null): boolean {
+    if (isEmptyUpdate(update)) return true;
+    let scan;
+    try {
+      scan = scanUpdate(update, Number.POSITIVE_INFINITY); // other relays are trusted: no decode budget
+    } catch (error) {
+      this.log.error({ room: this.name, err: error }, 'update from another relay does not decode; dropped');
+      return true;
+    }
+    if (missingDependencies(scan, this.stateVector())) return false;
+    Y.applyUpdate(this.doc, update, CLUSTER_UPDATE);
+    this.metrics.clusterUpdatesApplied.inc();
+    this.sink.enqueue(this, update);
+    const forward = frame && frame[1] === SyncStep.update ? frame : syncFrame(SyncStep.update, update);
+    for (const connection of this.connections) connection.send(forward);
+    if (this.hasHeldUpdates()) this.releaseHeld();
+    return true;
+  }
+
+  /** Another relay's clients' presence: applied with that relay as origin and forwarded to every socket here. */
+  applyAwarenessFromCluster(update: Uint8Array, frame: Uint8Array | null, relayId: string): void {
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, clusterOrigin(relayId));
+    } catch (error) {
+      this.log.error({ room: this.name, peer: relayId, err: error }, 'awareness from another relay does not apply; dropped');
+      return;
+    }
+    const forward = frame ?? awarenessFrame(update);
+    for (const connection of this.connections) connection.send(forward);
+  }
+
+  localAwareness(): Uint8Array | null {
+    const clients: number[] = [];
+    for (const connection of this.connections) clients.push(...connection.awarenessClients);
+    return clients.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients) : null;
+  }
+
+  forgetRelay(relayId: string): void {
+    const clients = this.clusterClients.get(relayId);
+    this.clusterClients.delete(relayId);
+    const present = clients ? [...clients].filter((id) => this.awareness.getStates().has(id)) : [];
+    // Origin 'timeout': told to the sockets here, not published (the other relays decide for themselves).
+    if (present.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, present, 'timeout');
   }
 
   private hold(from: Connection, held: HeldUpdate): void {
@@ -294,6 +361,7 @@ export class Room {
     // Everyone gets it, the sender included: for a client alone in a room this
     // echo is the traffic that keeps y-websocket's 30 s silence timeout away.
     for (const connection of this.connections) connection.send(frame);
+    this.bus.publishAwareness(frame);
   }
 
   private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
@@ -301,13 +369,26 @@ export class Room {
       const owner = origin as Connection;
       for (const id of [...added, ...updated]) owner.awarenessClients.add(id);
       for (const id of removed) owner.awarenessClients.delete(id);
-      return; // the frame itself was already forwarded
+      return; // the frame itself was already forwarded (and published)
+    }
+    if (origin instanceof ClusterOrigin) {
+      let owned = this.clusterClients.get(origin.relayId);
+      if (!owned) this.clusterClients.set(origin.relayId, (owned = new Set()));
+      for (const id of [...added, ...updated]) owned.add(id);
+      for (const id of removed) owned.delete(id);
+      return; // forwarded by applyAwarenessFromCluster
     }
     // Removals the relay made itself (a socket left, a state timed out).
     const changed = [...added, ...updated, ...removed];
-    if (changed.length === 0 || this.connections.size === 0) return;
+    if (changed.length === 0) return;
+    for (const owned of this.clusterClients.values()) for (const id of removed) owned.delete(id);
+    // A socket that left: the other relays remove it too. Timeouts are not
+    // published: each relay times out what it stopped hearing about.
+    const publish = origin === 'leave';
+    if (this.connections.size === 0 && !publish) return;
     const frame = awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const connection of this.connections) connection.send(frame);
+    if (publish) this.bus.publishAwareness(frame);
   };
 
   /** Called by storage once every update queued so far is committed: ack the senders. */

@@ -4,6 +4,8 @@
  * At most `limits.maxRoomsLoaded` are held: to make room for one more, the
  * least recently used room without sockets is stored and unloaded first.
  */
+import * as Y from 'yjs';
+import { nullCluster, type ClusterLink, type RoomDirectory } from '../cluster/clusterLink';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -11,7 +13,7 @@ import type { Storage } from '../storage/storage';
 import { Room } from './room';
 import { WriteBatcher } from './writeBatcher';
 
-export class Rooms {
+export class Rooms implements RoomDirectory {
   private readonly rooms = new Map<string, Room>();
   private readonly batcher: WriteBatcher;
   private readonly sweeper: NodeJS.Timeout;
@@ -21,6 +23,8 @@ export class Rooms {
     private readonly config: Pick<Config, 'roomIdleUnloadMs' | 'compactAfterUpdates' | 'limits'>,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    /** The other relays (server/cluster/); by default none. */
+    private readonly cluster: ClusterLink = nullCluster('local'),
   ) {
     this.batcher = new WriteBatcher(storage, metrics, log, (room, appended) => {
       room.afterCommit(appended);
@@ -41,6 +45,7 @@ export class Rooms {
     if (!room) {
       room = new Room(name, this.storage.load(name), this.batcher, this.log, this.metrics, this.config.limits);
       this.rooms.set(name, room);
+      room.bus = this.cluster.roomLoaded(room);
       this.metrics.roomsLoaded.set(this.rooms.size);
       this.log.debug({ room: name, log: room.logLength }, 'room loaded');
     }
@@ -69,6 +74,14 @@ export class Rooms {
     return this.rooms.get(name);
   }
 
+  /** For another relay's catch-up: a room that is not loaded, as stored, in one update (null if nothing is stored). */
+  storedState(name: string): Uint8Array | null {
+    const stored = this.storage.load(name);
+    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+    if (parts.length === 0) return null;
+    return parts.length === 1 ? parts[0] : Y.mergeUpdates(parts);
+  }
+
   /** Commits every queued update now (used before unloading and at shutdown). */
   flush(): boolean {
     return this.batcher.flush();
@@ -95,6 +108,7 @@ export class Rooms {
   private unload(room: Room): void {
     if (!this.flush()) return; // storage is failing: keep the room (and its updates) in memory
     if (room.logLength > 0) this.compact(room);
+    this.cluster.roomUnloaded(room.name);
     room.destroy();
     this.rooms.delete(room.name);
     this.metrics.roomsLoaded.set(this.rooms.size);

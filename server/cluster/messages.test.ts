@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { loadClusterConfig, ConfigError } from '../config';
+import { ClusterMessageError, decodeClusterMessage, encodeClusterMessage, type ClusterMessage } from './messages';
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+
+describe('cluster messages', () => {
+  const samples: ClusterMessage[] = [
+    { kind: 'update', relay: 'A', room: 'r', frame: bytes(0, 2, 2, 0, 0) },
+    { kind: 'awareness', relay: 'A', room: 'r', frame: bytes(1, 1, 0) },
+    { kind: 'syncRequest', relay: 'A', room: 'r', reason: 'missingDeps', stateVector: bytes(0), deleteDigest: bytes(9, 9) },
+    { kind: 'syncReply', relay: 'A', room: 'r', update: bytes(0, 0), stateVector: bytes(), deleteDigest: bytes(), awareness: bytes(0) },
+    { kind: 'heartbeat', relay: 'A', room: '', boot: 'b-1', intervalMs: 5_000 },
+  ];
+  it.each(samples)('round-trips a $kind', (message) => {
+    expect(decodeClusterMessage(encodeClusterMessage(message), 'B')).toEqual(message);
+  });
+
+  it('R2: returns null for the relay’s own messages, except heartbeats (to spot a duplicate RELAY_ID)', () => {
+    expect(decodeClusterMessage(encodeClusterMessage(samples[0]), 'A')).toBeNull();
+    expect(decodeClusterMessage(encodeClusterMessage(samples[4]), 'A')).toEqual(samples[4]);
+  });
+
+  it('refuses other versions and truncated messages', () => {
+    const encoded = encodeClusterMessage(samples[0]);
+    expect(() => decodeClusterMessage(Uint8Array.of(9, ...encoded.subarray(1)), 'B')).toThrow(ClusterMessageError);
+    expect(() => decodeClusterMessage(encoded.subarray(0, encoded.length - 2), 'B')).toThrow(ClusterMessageError);
+  });
+});
+
+describe('cluster config', () => {
+  it('defaults to no Redis and a random relay id', () => {
+    const config = loadClusterConfig({});
+    expect(config.redisUrl).toBeNull();
+    expect(config.relayId).toMatch(/^relay-[0-9a-f]{8}$/);
+    expect(config.antiEntropyIntervalMs).toBe(30_000);
+    expect(config.heartbeatIntervalMs).toBe(5_000);
+  });
+
+  it('reads REDIS_URL, RELAY_ID and the intervals', () => {
+    const config = loadClusterConfig({ REDIS_URL: 'redis://127.0.0.1:6390', RELAY_ID: 'eu-1', CLUSTER_ANTI_ENTROPY_MS: '2000' });
+    expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6390', relayId: 'eu-1', antiEntropyIntervalMs: 2_000 });
+  });
+
+  it.each([
+    ['REDIS_URL', 'http://x'],
+    ['REDIS_URL', 'not a url'],
+    ['RELAY_ID', 'has space'],
+    ['CLUSTER_ANTI_ENTROPY_MS', '10'],
+    ['CLUSTER_HEARTBEAT_MS', 'soon'],
+  ])('refuses %s=%s naming the variable', (variable, value) => {
+    expect(() => loadClusterConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadClusterConfig({ [variable]: value })).toThrow(variable);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * The cluster protocol (relayCluster.ts, rules R1–R5) with relays joined
+ * through an in-memory hub instead of Redis: same code path, no Redis needed.
+ * The same scenarios against a real Redis are in e2e-cluster/ (npm run test:cluster).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startConcord, type Concord } from '../app';
+import { loadConfig } from '../config';
+import { createLogger } from '../log';
+import { RawClient, title } from '../relay/testing';
+import { NULL_ROOM_BUS } from './clusterLink';
+import { MemoryHub } from './transport';
+
+const dirs: string[] = [];
+const running: Concord[] = [];
+
+async function relay(hub: MemoryHub | null, relayId: string, dataDir?: string, env: Record<string, string> = {}) {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'concord-cluster-'));
+  if (!dataDir) dirs.push(dir);
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    STATIC_DIR: join(dir, 'no-app'),
+    RELAY_ID: relayId,
+    CLUSTER_HEARTBEAT_MS: '100',
+    CLUSTER_ANTI_ENTROPY_MS: '300',
+    ...env,
+  });
+  const concord = await startConcord(config, createLogger('silent'), hub ? { clusterTransport: hub.transport() } : {});
+  running.push(concord);
+  return {
+    concord,
+    dir,
+    ws: (room: string) => `ws://127.0.0.1:${concord.port}/ws/${room}?acks=1`,
+    metric: async (name: string, labels = '') => {
+      const text = await (await fetch(`${concord.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    },
+  };
+}
+
+async function connected(url: string): Promise<RawClient> {
+  const client = new RawClient(url);
+  await client.opened;
+  await client.until(() => client.doc.store.clients.size > 0, 'first sync');
+  return client;
+}
+
+const clients: RawClient[] = [];
+function track(client: RawClient) {
+  clients.push(client);
+  return client;
+}
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const concord of running.splice(0)) await concord.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('relays joined through a hub', () => {
+  it('R1+R2: an update typed on A reaches B’s client, is stored on B, and is published once', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A');
+    const b = await relay(hub, 'B');
+    const alice = track(await connected(a.ws('doc')));
+    const bob = track(await connected(b.ws('doc')));
+    alice.doc.getText('title').insert(0, 'from A');
+    await bob.until(() => title(bob) === 'from A', 'the update on B');
+    bob.doc.getText('title').insert(0, 'B+');
+    await alice.until(() => title(alice) === 'B+from A', 'the update on A');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Each relay published its own client's update once, and never what it received.
+    expect(await a.metric('concord_redis_messages_total', 'direction="out",kind="update"')).toBe(1);
+    expect(await b.metric('concord_redis_messages_total', 'direction="out",kind="update"')).toBe(1);
+    expect(await a.metric('concord_redis_messages_total', 'direction="in",kind="own"')).toBeGreaterThanOrEqual(1);
+    expect(await b.metric('concord_cluster_updates_applied_total')).toBeGreaterThanOrEqual(1);
+
+    // B stored A's update in its own SQLite: B alone, restarted on its store, has it.
+    await b.concord.close();
+    const bAlone = await relay(null, 'B', b.dir);
+    const later = track(await connected(bAlone.ws('doc')));
+    expect(title(later)).toBe('B+from A');
+  });
+
+  it('R3: edits made on both sides while the hub is down converge when it is back, without reconnecting clients', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A');
+    const b = await relay(hub, 'B');
+    const alice = track(await connected(a.ws('doc')));
+    const bob = track(await connected(b.ws('doc')));
+    alice.doc.getText('title').insert(0, 'x');
+    await bob.until(() => title(bob) === 'x', 'first update');
+    hub.setUp(false);
+    alice.doc.getText('title').insert(1, 'A');
+    bob.doc.getText('title').insert(0, 'B');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(title(alice)).toBe('xA');
+    expect(title(bob)).toBe('Bx');
+    hub.setUp(true);
+    await alice.until(() => title(alice) === 'BxA', 'B’s edit on A');
+    await bob.until(() => title(bob) === 'BxA', 'A’s edit on B');
+    expect(await a.metric('concord_cluster_catchups_total', 'reason="reconnect"')).toBeGreaterThanOrEqual(1);
+    expect(await a.metric('concord_redis_publish_dropped_total')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('R3: a deletion lost while the hub was down is healed by anti-entropy (delete-set digest)', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A');
+    const b = await relay(hub, 'B');
+    const alice = track(await connected(a.ws('doc')));
+    const bob = track(await connected(b.ws('doc')));
+    alice.doc.getText('title').insert(0, 'abc');
+    await bob.until(() => title(bob) === 'abc', 'insert');
+    // A delete does not move the state vector: only the digest tells the relays apart.
+    // The state vectors stay equal, so without the digest no catch-up would send it.
+    hub.setUp(false);
+    alice.doc.getText('title').delete(1, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    hub.setUp(true);
+    await bob.until(() => title(bob) === 'ac', 'the deletion', 5_000);
+  });
+
+  it('R3: a relay with an empty store gets a room the other relay holds, loaded or only stored', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A', undefined, { ROOM_IDLE_UNLOAD_MS: '0' });
+    const alice = track(await connected(a.ws('stored-only')));
+    alice.doc.getText('title').insert(0, 'kept on A');
+    await alice.until(() => alice.acks.length > 0, 'saved on A');
+    alice.close();
+    await new Promise((resolve) => setTimeout(resolve, 400)); // A unloads it (nobody in it)
+    expect(a.concord.rooms.peek('stored-only')).toBeUndefined();
+
+    const b = await relay(hub, 'B');
+    const bob = track(await connected(b.ws('stored-only')));
+    await bob.until(() => title(bob) === 'kept on A', 'the document from A’s store');
+    expect(await b.metric('concord_cluster_catchups_total', 'reason="load"')).toBe(1);
+  });
+
+  it('R5: presence crosses relays and a dead relay’s clients are removed after its heartbeats stop', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A');
+    const b = await relay(hub, 'B');
+    const alice = track(await connected(a.ws('doc')));
+    const bob = track(await connected(b.ws('doc')));
+    await new Promise((resolve) => setTimeout(resolve, 150)); // heartbeats exchanged
+    const aliceAwareness = new awarenessProtocol.Awareness(alice.doc);
+    aliceAwareness.setLocalState({ user: { name: 'Alice' } });
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 1);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(aliceAwareness, [alice.doc.clientID]));
+    alice.send(encoding.toUint8Array(encoder));
+    const bRoom = () => b.concord.rooms.peek('doc')!;
+    await bob.until(() => bRoom().awareness.getStates().has(alice.doc.clientID), 'alice’s presence on B');
+    const framesBefore = bob.received.length;
+    await a.concord.close(); // as good as dead for B: no more heartbeats, no goodbye per client
+    await bob.until(() => !bRoom().awareness.getStates().has(alice.doc.clientID), 'alice’s presence gone from B', 3_000);
+    expect(bob.received.length).toBeGreaterThan(framesBefore); // bob was told
+    aliceAwareness.destroy();
+  });
+
+  it('without a transport the relay has no cluster: status off, nothing published', async () => {
+    const solo = await relay(null, 'S');
+    const client = track(await connected(solo.ws('doc')));
+    client.doc.getText('title').insert(0, 'alone');
+    await client.until(() => client.acks.length > 0, 'saved');
+    expect(solo.concord.rooms.peek('doc')!.bus).toBe(NULL_ROOM_BUS);
+    const health = await (await fetch(`${solo.concord.url}/healthz`)).json();
+    expect(health.cluster).toEqual({ relayId: 'S', redis: 'off', peers: 0 });
+    expect(await solo.metric('concord_redis_connected')).toBe(0);
+  });
+});
