@@ -6,7 +6,7 @@
  * generator's). Issue 5 goal: ≥ 2× the reference server's deliveries/s.
  */
 import { connectMany, closeAll, firstStructId, LoadClient, UpdateSource } from './lib/loadClient';
-import { fmt, median, ms, percentile, QUICK, report, sleep, tick, withRatio } from './lib/report';
+import { fmt, ForeignCpu, median, ms, percentile, QUICK, report, sleep, tick, withRatio } from './lib/report';
 import { CLIENT_NOTES, SERVER_KINDS, SERVER_LABELS, startServer, type ServerKind } from './lib/servers';
 
 const UPDATES = QUICK ? 300 : 2_000;
@@ -24,6 +24,8 @@ interface FanoutRun {
   serverCpuMs: number;
   /** The load generator's own CPU use during the run, as % of one core (near 100 % means it, not the server, may be the limit). */
   loadGenCpuPercent: number;
+  /** CPU used by other processes on the machine during the run, % of one core. */
+  otherCpuPercent: number;
 }
 
 async function fanoutOnce(kind: ServerKind, readerCount: number): Promise<FanoutRun> {
@@ -67,6 +69,7 @@ async function fanoutOnce(kind: ServerKind, readerCount: number): Promise<Fanout
     await server.stats(true);
 
     const cpuBefore = process.cpuUsage();
+    const foreign = new ForeignCpu();
     const startedAt = performance.now();
     for (let i = 0; i < UPDATES; i++) {
       sentAt[i] = performance.now();
@@ -84,6 +87,7 @@ async function fanoutOnce(kind: ServerKind, readerCount: number): Promise<Fanout
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       serverCpuMs: stats.cpuMs,
+      otherCpuPercent: foreign.percent(stats.cpuMs),
       loadGenCpuPercent: ((loadGenCpu.user + loadGenCpu.system) / 1000 / (lastDeliveryAt - startedAt)) * 100,
     };
   } finally {
@@ -128,6 +132,7 @@ export async function benchFanout(): Promise<void> {
         p99Ms: median(list.map((run) => run.p99Ms)),
         serverCpuMs: median(list.map((run) => run.serverCpuMs)),
         loadGenCpuPercent: median(list.map((run) => run.loadGenCpuPercent)),
+        otherCpuPercent: Math.max(...list.map((run) => run.otherCpuPercent)),
       };
     };
     const reference = summary('reference');
@@ -143,14 +148,15 @@ export async function benchFanout(): Promise<void> {
         withRatio(ms(s.p99Ms), s.p99Ms, reference.p99Ms),
         fmt((s.serverCpuMs * 1000) / (readerCount * UPDATES), 2),
         fmt(s.loadGenCpuPercent),
+        fmt(s.otherCpuPercent),
       ]);
     }
     const concord = summary('concord');
     const ratio = concord.deliveriesPerSecond / reference.deliveriesPerSecond;
-    rows.push(['', `goal ≥ 2× reference deliveries/s: ${fmt(ratio, 2)}× → ${ratio >= 2 ? 'met' : 'NOT met'}`, '', '', '', '', '', '']);
+    rows.push(['', `goal ≥ 2× reference deliveries/s: ${fmt(ratio, 2)}× → ${ratio >= 2 ? 'met' : 'NOT met'}`, '', '', '', '', '', '', '']);
   }
   report.table(
-    ['readers', 'server', 'deliveries/s (× ref)', 'each round', 'p50 latency ms (× ref)', 'p99 latency ms (× ref)', 'server CPU µs/delivery', 'load-gen CPU %'],
+    ['readers', 'server', 'deliveries/s (× ref)', 'each round', 'p50 latency ms (× ref)', 'p99 latency ms (× ref)', 'server CPU µs/delivery', 'load-gen CPU %', 'other processes CPU % (max)'],
     rows,
   );
   report.note(clientNotes());

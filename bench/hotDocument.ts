@@ -9,7 +9,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { waitUntil } from './fanout';
 import { closeAll, connectMany, firstStructId, LoadClient, UpdateSource } from './lib/loadClient';
-import { fmt, ms, percentile, QUICK, report, sleep, withRatio } from './lib/report';
+import { fmt, ForeignCpu, ms, percentile, QUICK, report, sleep, withRatio } from './lib/report';
 import { SERVER_KINDS, SERVER_LABELS, startServer, type ServerKind } from './lib/servers';
 
 const WRITERS = 50;
@@ -26,6 +26,7 @@ interface HotRun {
   eventLoopP99Ms: number;
   metricsEventLoopP99Ms: number;
   serverCpuPercent: number;
+  otherCpuPercent: number;
 }
 
 async function hotOnce(kind: ServerKind): Promise<HotRun> {
@@ -68,6 +69,7 @@ async function hotOnce(kind: ServerKind): Promise<HotRun> {
     if (kind === 'concord') await server.metrics(); // a scrape resets prom-client's event-loop histogram
 
     measuring = true;
+    const foreign = new ForeignCpu();
     let sent = 0;
     const periodMs = 1_000 / UPDATES_PER_SECOND;
     const timers: NodeJS.Timeout[] = [];
@@ -95,6 +97,7 @@ async function hotOnce(kind: ServerKind): Promise<HotRun> {
     timers.forEach((timer) => clearTimeout(timer));
     await waitUntil(() => latencies.length >= sent * READERS, `${kind}: every update at every reader`, clients, 30_000);
     const stats = await server.stats();
+    const otherCpuPercent = foreign.percent(stats.cpuMs);
     const metricsP99 = kind === 'concord' ? ((await server.metrics()).get('nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000 : NaN;
     return {
       sent,
@@ -105,6 +108,7 @@ async function hotOnce(kind: ServerKind): Promise<HotRun> {
       eventLoopP99Ms: stats.eventLoopP99Ms,
       metricsEventLoopP99Ms: metricsP99,
       serverCpuPercent: (stats.cpuMs / (DURATION_S * 1000)) * 100,
+      otherCpuPercent,
     };
   } finally {
     await closeAll(clients);
@@ -128,7 +132,7 @@ export async function benchHotDocument(): Promise<void> {
   }
   const reference = runs.get('reference')!;
   report.table(
-    ['server', 'updates sent', 'deliveries', 'p50 ms (× ref)', 'p99 ms (× ref)', 'max ms', 'event-loop p99 ms (× ref)', '/metrics event-loop p99 ms', 'server CPU %'],
+    ['server', 'updates sent', 'deliveries', 'p50 ms (× ref)', 'p99 ms (× ref)', 'max ms', 'event-loop p99 ms (× ref)', '/metrics event-loop p99 ms', 'server CPU %', 'other processes CPU %'],
     SERVER_KINDS.map((kind) => {
       const run = runs.get(kind)!;
       return [
@@ -141,6 +145,7 @@ export async function benchHotDocument(): Promise<void> {
         withRatio(ms(run.eventLoopP99Ms), run.eventLoopP99Ms, reference.eventLoopP99Ms),
         kind === 'concord' ? ms(run.metricsEventLoopP99Ms) : 'n/a (no /metrics)',
         fmt(run.serverCpuPercent),
+        fmt(run.otherCpuPercent),
       ];
     }),
   );

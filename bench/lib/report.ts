@@ -109,3 +109,38 @@ export async function waitForQuiet(timeoutMs = Number(process.env.BENCH_QUIET_WA
   }
   report.nextSectionNote = `_CPUs ${fmt(busy * 100)} % busy just before this benchmark (other processes; > 15 % makes figures noisy)._\n`;
 }
+
+function busyJiffies(): number {
+  try {
+    const fields = readFileSyncCached('/proc/stat').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3] + (fields[4] ?? 0);
+    return fields.reduce((sum, value) => sum + value, 0) - idle;
+  } catch {
+    return NaN;
+  }
+}
+
+let readFileSyncCached: (path: string) => string = () => {
+  throw new Error('not loaded');
+};
+import('node:fs').then((fs) => (readFileSyncCached = (path) => fs.readFileSync(path, 'utf8')));
+
+/**
+ * CPU used by processes other than this one and the server under test during
+ * a run, in % of one core: the machine is shared, and this says how much the
+ * figures may be disturbed. Linux only (NaN elsewhere); USER_HZ = 100 assumed.
+ */
+export class ForeignCpu {
+  private readonly startedAt = performance.now();
+  private readonly busy = busyJiffies();
+  private readonly own = process.cpuUsage();
+
+  /** `serverCpuMs`: the server's CPU time over the same window. */
+  percent(serverCpuMs: number): number {
+    const elapsedMs = performance.now() - this.startedAt;
+    const machineMs = (busyJiffies() - this.busy) * 10;
+    const own = process.cpuUsage(this.own);
+    const ownMs = (own.user + own.system) / 1000;
+    return Math.max(0, ((machineMs - ownMs - serverCpuMs) / elapsedMs) * 100);
+  }
+}
