@@ -8,6 +8,7 @@ import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchCluster } from './cluster';
 import { benchColdLoad } from './coldLoad';
 import { benchDurability } from './durability';
 import { benchFanout } from './fanout';
@@ -25,9 +26,10 @@ const peerBenchmarks: Record<string, () => Promise<void>> = {
   durability: benchDurability,
 };
 
-/** Benchmarks that run only when named: propagation needs a built app and a Chromium. */
+/** Benchmarks that run only when named: propagation needs a built app and a Chromium, cluster a redis-server. */
 const namedOnly: Record<string, () => Promise<void>> = {
   propagation: benchPropagation,
+  cluster: benchCluster,
 };
 
 const all = { ...peerBenchmarks, ...namedOnly };
