@@ -9,6 +9,7 @@
  * K4 A relay SIGKILLed while others type, restarted on its store: a fresh tab on it sees everything.
  * K5 A relay with an empty store gets a room the other relay only has in storage.
  * K6 No echo: Redis messages stay bounded by the clients' messages over a 10 s burst.
+ * K7 Presence crosses relays; a dead relay’s users disappear from the others’ presence lists.
  */
 import type { Actor } from '../e2e/fixtures';
 import { expect, occurrences, stockClient, test, tokens } from './fixtures';
@@ -171,4 +172,16 @@ test('K6: no echo loop — Redis messages stay bounded by client messages over a
   } finally {
     for (const { provider } of clients) provider.destroy();
   }
+});
+
+test('K7: presence crosses relays, and a SIGKILLed relay’s users leave everyone’s presence list', async ({ alice, bob, room, cluster }) => {
+  await alice.open(room, cluster.a.url);
+  await bob.open(room, cluster.b.url);
+  await expect(alice.page.getByTestId('peer')).toHaveCount(1);
+  await expect(bob.page.getByTestId('peer')).toHaveCount(1);
+  const killedAt = Date.now();
+  await cluster.b.kill();
+  // B's heartbeats stop: A drops bob after 3 missed intervals (CLUSTER_HEARTBEAT_MS=1000 here), not after 30 s.
+  await expect(alice.page.getByTestId('peer')).toHaveCount(0, { timeout: 10_000 });
+  console.log(`K7 bob left alice's presence list ${Date.now() - killedAt} ms after relay B was killed`);
 });
