@@ -22,5 +22,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     sourcemap: true,
+    // Lists every built file; the service worker (public/sw.js) precaches them so the
+    // app opens, and documents load from IndexedDB, while the relay is down.
+    manifest: 'asset-manifest.json',
   },
 });

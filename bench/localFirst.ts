@@ -47,7 +47,7 @@ async function writeBigDocument(port: number, room: string): Promise<number> {
   });
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
   const body = Array.from({ length: BLOCKS }, (_, i) => ({ type: 'paragraph', children: [{ text: `${i} ${LINE}` }] }));
-  doc.get('content', Y.XmlText).applyDelta(slateNodesToInsertDelta(body), { sanitize: false });
+  (doc.get('content', Y.XmlText) as Y.XmlText).applyDelta(slateNodesToInsertDelta(body as Parameters<typeof slateNodesToInsertDelta>[0]), { sanitize: false });
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   const bytes = Y.encodeStateAsUpdate(doc).byteLength;
   provider.destroy();
@@ -81,6 +81,7 @@ export async function benchLocalFirst(): Promise<void> {
     const url = `http://127.0.0.1:${relay.port}/d/${room}`;
     await page.goto(url);
     await page.waitForFunction((n) => document.querySelectorAll('[data-block-type]').length >= n, BLOCKS);
+    await page.evaluate(() => navigator.serviceWorker.ready); // the app itself is cached for offline reloads
     await page.waitForTimeout(1_000); // let y-indexeddb finish writing
     relay.stop();
     const loads: number[] = [];
@@ -100,6 +101,7 @@ export async function benchLocalFirst(): Promise<void> {
     const rows: Record<string, Record<string, string>> = {};
     for (const delay of [0, 500]) {
       await typing.getByTestId('delay').fill(String(delay));
+      await typing.click('[data-slate-editor]'); // the slider had the focus
       const { local, saved } = await keystrokeTimings(typing, 15);
       rows[`${delay} ms one-way delay`] = {
         'local apply median (ms)': median(local).toFixed(1),

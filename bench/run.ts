@@ -15,6 +15,7 @@ import { benchFanout } from './fanout';
 import { benchHotDocument } from './hotDocument';
 import { benchMemory } from './memory';
 import { machineLine, QUICK, report, waitForQuiet } from './lib/report';
+import { benchLocalFirst } from './localFirst';
 import { benchPropagation } from './propagation';
 
 /** The peer benchmarks (Concord against @y/websocket-server and Hocuspocus), in run order. */
@@ -29,6 +30,7 @@ const peerBenchmarks: Record<string, () => Promise<void>> = {
 /** Benchmarks that run only when named: propagation needs a built app and a Chromium, cluster a redis-server. */
 const namedOnly: Record<string, () => Promise<void>> = {
   propagation: benchPropagation,
+  'local-first': benchLocalFirst,
   cluster: benchCluster,
 };
 

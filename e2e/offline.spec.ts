@@ -53,6 +53,7 @@ test('L2: bob types offline and reloads while still offline; his text is still t
   await bob.page.getByTestId('offline-toggle').click();
   await bob.caretToEnd();
   await bob.page.keyboard.type('written offline before a reload');
+  await expect(bob.editor).toContainText('written offline before a reload'); // every key handled before we reload
   await bob.page.reload();
   await expect(bob.editor).toContainText('written offline before a reload');
   await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline');
@@ -61,6 +62,33 @@ test('L2: bob types offline and reloads while still offline; his text is still t
   await bob.page.getByTestId('offline-toggle').click();
   await expect.poll(() => alice.text()).toContain('written offline before a reload');
   await expectConverged([alice, bob], []);
+});
+
+test('L2: with the relay down, a reload still opens the document from this browser, and edits made then reach the relay later', async ({ alice, bob, room }) => {
+  const relay = await startRelayProcess();
+  try {
+    await alice.open(room, relay.url);
+    await alice.page.evaluate(() => navigator.serviceWorker.ready); // the app shell is cached
+    await alice.caretToEnd();
+    await alice.page.keyboard.type('saved before the crash');
+    await expect(alice.editor).toContainText('saved before the crash');
+    await alice.waitSaved();
+    await relay.kill();
+    await alice.page.reload();
+    await expect(alice.editor).toContainText('saved before the crash');
+    await expect(alice.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline');
+    await alice.caretToEnd();
+    await alice.page.keyboard.type(' and written while it was down');
+    await expect(alice.page.getByTestId('save-status')).toHaveAttribute('data-state', 'saving');
+
+    await relay.restart();
+    await expect(alice.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+    await alice.waitSaved();
+    await bob.open(room, relay.url);
+    await expect(bob.editor).toContainText('saved before the crash and written while it was down');
+  } finally {
+    await relay.stop();
+  }
 });
 
 test('L3: the relay dies while alice and bob type; they keep typing; after the restart they converge without reloading', async ({ alice, bob, carol, room }) => {

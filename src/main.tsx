@@ -35,6 +35,12 @@ function NotFound({ message }: { message: string }) {
   );
 }
 
+// Keeps the app loadable when the relay is down, so documents open from IndexedDB
+// (public/sw.js). Browsers allow service workers on https and on localhost only.
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('service worker not registered:', error));
+}
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <Suspense fallback={<div className="loading">Loading…</div>}>{route(window.location.pathname)}</Suspense>

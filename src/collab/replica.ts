@@ -16,6 +16,7 @@ import { ACKS_QUERY_PARAM, MessageType } from '../protocol/constants';
 import { shareKeyParams } from './access';
 import { isSeeded, seedUpdate } from '../protocol/seed';
 import { instrumentedSocketClass } from './instrumentedSocket';
+import { SELECTION_STORAGE_ORIGIN } from './origins';
 import { SaveTracker, type EditTiming, type SaveState } from './saveTracker';
 import { UnloadJournal } from './unloadJournal';
 import { UpdateLog } from './updateLog';
@@ -151,6 +152,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
       return;
     }
     if (origin === SEED_ORIGIN) return; // identical to the relay's seed: nothing to save
+    if (origin === SELECTION_STORAGE_ORIGIN) return; // a caret position, not the user's work
     if (origin === local) {
       // Loaded from IndexedDB: may hold edits made offline before a reload.
       log.add('local-store', update, false);

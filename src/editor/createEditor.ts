@@ -10,6 +10,7 @@ import { createEditor } from 'slate';
 import { withReact } from 'slate-react';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { SELECTION_STORAGE_ORIGIN } from '../collab/origins';
 import { CONTENT_ROOT } from '../protocol/document';
 import { withRichText } from './richText/withRichText';
 import type { ConcordEditor, PresenceUser } from './schema';
@@ -17,7 +18,7 @@ import { tabId, withStableSelection } from './stableSelection';
 
 export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user: PresenceUser): ConcordEditor {
   const sharedRoot = doc.get(CONTENT_ROOT, Y.XmlText);
-  const bound = withStableSelection(withYjs(createEditor(), sharedRoot, { autoConnect: false }), tabId());
+  const bound = withStableSelection(withYjs(createEditor(), sharedRoot, { autoConnect: false, positionStorageOrigin: SELECTION_STORAGE_ORIGIN }), tabId());
   const history = withYHistory(bound);
   // A peer's edit ends your current undo step: undo takes back what you typed
   // since, not everything you typed within the UndoManager's capture window.
