@@ -31,6 +31,28 @@ export type LimitName =
   | 'rooms_loaded'
   | 'pending_updates';
 
+/**
+ * A counter for the per-frame hot path: `inc` is a plain addition, and
+ * prom-client reads the total only when /metrics is scraped.
+ */
+function tally(registry: Registry, name: string, help: string): { inc(by?: number): void } {
+  let total = 0;
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(total);
+    },
+  });
+  return {
+    inc(by = 1) {
+      total += by;
+    },
+  };
+}
+
 const CLOSE_KINDS = new Map<number, string>(Object.entries(CloseCode).map(([kind, code]) => [code, kind]));
 
 /** The name of a close code for metrics and logs (`tooBig`, `malformed`, …; `other` for codes we do not send). */
@@ -62,10 +84,11 @@ export function createMetrics() {
 
   const connections = new Gauge({ name: 'concord_connections', help: 'Open WebSocket connections', registers: [registry] });
   const roomsLoaded = new Gauge({ name: 'concord_rooms_loaded', help: 'Rooms held in memory', registers: [registry] });
-  const messagesIn = new Counter({ name: 'concord_messages_in_total', help: 'Frames received from clients', registers: [registry] });
-  const messagesOut = new Counter({ name: 'concord_messages_out_total', help: 'Frames sent to clients', registers: [registry] });
-  const bytesIn = new Counter({ name: 'concord_bytes_in_total', help: 'Bytes received from clients', registers: [registry] });
-  const bytesOut = new Counter({ name: 'concord_bytes_out_total', help: 'Bytes sent to clients', registers: [registry] });
+  // Counted once per frame per socket: plain additions, read by prom-client only when scraped.
+  const messagesIn = tally(registry, 'concord_messages_in_total', 'Frames received from clients');
+  const messagesOut = tally(registry, 'concord_messages_out_total', 'Frames sent to clients');
+  const bytesIn = tally(registry, 'concord_bytes_in_total', 'Bytes received from clients');
+  const bytesOut = tally(registry, 'concord_bytes_out_total', 'Bytes sent to clients');
   const updatesPersisted = new Counter({
     name: 'concord_updates_persisted_total',
     help: 'Document updates committed to storage',

@@ -27,7 +27,7 @@ import type { Metrics } from '../metrics';
 import type { StoredRoom } from '../storage/storage';
 import type { Connection, HeldUpdate } from './connection';
 import { LimitExceeded, ProtocolError, closeOffender } from './protocolError';
-import { missingDependencies, scanUpdate } from './updateScan';
+import { missingDependencies, scanUpdate, type ClockLookup } from './updateScan';
 
 export type RoomLimits = Pick<
   RelayLimits,
@@ -181,7 +181,7 @@ export class Room implements ClusterRoom {
         }
         const scan = scanUpdate(update, this.limits.maxUpdateStructs);
         const held: HeldUpdate = { frame, update, scan };
-        if (missingDependencies(scan, this.stateVector())) {
+        if (missingDependencies(scan, this.clocks)) {
           this.hold(from, held);
           return;
         }
@@ -194,9 +194,9 @@ export class Room implements ClusterRoom {
     }
   }
 
-  private stateVector(): Map<number, number> {
-    return Y.decodeStateVector(Y.encodeStateVector(this.doc));
-  }
+  /** The document's clocks, read from its store per client (no state-vector encoding on the per-update path). */
+  private readonly clocks: ClockLookup = { get: (client) => Y.getState(this.doc.store, client) };
+
 
   /** Applies an update once, queues it for storage and forwards the same bytes to the others. */
   private apply(from: Connection, { frame, update }: HeldUpdate): void {
@@ -234,7 +234,7 @@ export class Room implements ClusterRoom {
       this.log.error({ room: this.name, err: error }, 'update from another relay does not decode; dropped');
       return true;
     }
-    if (missingDependencies(scan, this.stateVector())) return false;
+    if (missingDependencies(scan, this.clocks)) return false;
     Y.applyUpdate(this.doc, update, CLUSTER_UPDATE);
     this.metrics.clusterUpdatesApplied.inc();
     this.sink.enqueue(this, update);
@@ -306,7 +306,7 @@ export class Room implements ClusterRoom {
       for (const connection of this.connections) {
         for (let i = 0; i < connection.held.length; i++) {
           const held = connection.held[i];
-          if (missingDependencies(held.scan, this.stateVector())) continue;
+          if (missingDependencies(held.scan, this.clocks)) continue;
           connection.held.splice(i--, 1);
           try {
             this.apply(connection, held);

@@ -246,7 +246,10 @@ export function scanUpdate(update: Uint8Array, maxWork: number): ScannedUpdate {
  * something pending in Yjs: a struct after a gap, an id it builds on, or a
  * deletion of something the document does not have yet.
  */
-export function missingDependencies(scan: ScannedUpdate, stateVector: Map<number, number>): boolean {
+/** A client's clock as the room knows it: a decoded state vector, or a live view of the Y.Doc's store. */
+export type ClockLookup = Pick<Map<number, number>, 'get'>;
+
+export function missingDependencies(scan: ScannedUpdate, stateVector: ClockLookup): boolean {
   // How far each client's clock will reach once this update is applied.
   const reach = new Map<number, number>();
   for (const range of scan.clients) {
