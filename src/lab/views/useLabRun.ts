@@ -4,9 +4,10 @@
  * function of the teacher's actions: reset is "empty history", flipping the
  * rule replays the same steps under the other rule.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { DEFAULT_SEED, LabRun } from '../run';
 import type { Scenario, UserAction, UserId } from '../scenarios/types';
+import { useAutoplay, usePlayback } from './usePlayback';
 
 export type HistoryEntry =
   | { type: 'step' }
@@ -14,7 +15,7 @@ export type HistoryEntry =
   | { type: 'act'; action: UserAction }
   | { type: 'delay'; user: UserId; delayMs: number };
 
-export const PLAY_INTERVAL_MS = 450;
+export { PLAY_INTERVAL_MS } from './usePlayback';
 
 export function replay(scenario: Scenario, flipped: boolean, history: readonly HistoryEntry[]): LabRun {
   const run = new LabRun(scenario, { seed: DEFAULT_SEED, flipped });
@@ -48,8 +49,8 @@ export function horizonOf(run: LabRun): number {
 
 export function useLabRun(scenario: Scenario) {
   const [flipped, setFlipped] = useState(false);
-  const [history, setHistory] = useState<HistoryEntry[]>([]);
-  const [playing, setPlaying] = useState(false);
+  const playback = usePlayback<HistoryEntry>();
+  const { history, push } = playback;
 
   const run = useMemo(() => replay(scenario, flipped, history), [scenario, flipped, history]);
   // The axis covers the whole run to come, so arrows do not rescale while stepping.
@@ -59,32 +60,10 @@ export function useLabRun(scenario: Scenario) {
     return Math.max(horizonOf(end), 100);
   }, [scenario, flipped, history]);
 
-  const push = useCallback((h: HistoryEntry) => setHistory((prev) => [...prev, h]), []);
-  const step = useCallback(() => {
-    setPlaying(false);
-    push({ type: 'step' });
-  }, [push]);
-  const toEnd = useCallback(() => {
-    setPlaying(false);
-    push({ type: 'end' });
-  }, [push]);
-  const reset = useCallback(() => {
-    setPlaying(false);
-    setHistory([]);
-  }, []);
   const act = useCallback((action: UserAction) => push({ type: 'act', action }), [push]);
   const setDelay = useCallback((user: UserId, delayMs: number) => push({ type: 'delay', user, delayMs }), [push]);
+  useAutoplay(playback, run.done);
 
-  const done = run.done;
-  useEffect(() => {
-    if (!playing) return;
-    if (done) {
-      setPlaying(false);
-      return;
-    }
-    const timer = setTimeout(() => push({ type: 'step' }), PLAY_INTERVAL_MS);
-    return () => clearTimeout(timer);
-  }, [playing, done, history, push]);
-
+  const { playing, setPlaying, step, toEnd, reset } = playback;
   return { run, horizon, flipped, setFlipped, playing, setPlaying, step, toEnd, reset, act, setDelay };
 }
