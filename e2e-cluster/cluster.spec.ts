@@ -28,8 +28,7 @@ async function placeCarets(alice: Actor, bob: Actor): Promise<void> {
   await alice.page.keyboard.press('Enter');
   await alice.page.keyboard.type('alice-was-here ');
   await expect.poll(() => bob.text()).toContain('alice-was-here');
-  await bob.editor.click();
-  await bob.page.keyboard.press('Control+Home');
+  await bob.caretToStart();
 }
 
 async function expectConverged(actors: Actor[], words: string[]): Promise<void> {

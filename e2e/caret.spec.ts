@@ -11,8 +11,7 @@ test('alice\'s caret stays put while bob presses Enter and types before it', asy
   await alice.page.keyboard.press('ArrowLeft'); // caret: "The quick |fox"
   await expect.poll(() => bob.text()).toBe('The quick fox');
 
-  await bob.editor.click();
-  await bob.page.keyboard.press('Control+Home');
+  await bob.caretToStart();
   await bob.page.keyboard.type('Intro');
   await bob.page.keyboard.press('Enter');
   await bob.page.keyboard.type('Then: ');

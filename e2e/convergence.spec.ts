@@ -23,8 +23,7 @@ test('C1+C2: alice and bob type concurrently; both editors end equal with every 
   await alice.page.keyboard.press('Enter');
   await alice.page.keyboard.type('alice-was-here ');
   await expect.poll(() => bob.text()).toContain('alice-was-here');
-  await bob.editor.click();
-  await bob.page.keyboard.press('Control+Home');
+  await bob.caretToStart();
 
   const aliceWords = tokens('a', 60);
   const bobWords = tokens('b', 60);

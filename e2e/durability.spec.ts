@@ -18,8 +18,7 @@ test('D1+D2: the relay is SIGKILLed after both show saved; a new tab after resta
   await bob.open(room, relay.url);
   await alice.editor.click();
   await alice.page.keyboard.type('alice wrote this ');
-  await bob.editor.click();
-  await bob.page.keyboard.press('Control+End');
+  await bob.caretToEnd();
   await bob.page.keyboard.type('and bob this');
   await expect.poll(() => alice.text()).toBe('alice wrote this and bob this');
   await alice.waitSaved();

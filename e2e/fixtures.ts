@@ -51,8 +51,23 @@ export class Actor {
 
   /** Puts the caret at the very end of the document. */
   async caretToEnd(): Promise<void> {
+    await this.moveCaret('Control+End');
+  }
+
+  /** Puts the caret at the very start of the document. */
+  async caretToStart(): Promise<void> {
+    await this.moveCaret('Control+Home');
+  }
+
+  /**
+   * slate-react reads the DOM selection on `selectionchange`, throttled to
+   * 100 ms; keys typed sooner can land at the click point. Waiting out the
+   * throttle is synchronisation with the editor, not a timing assertion.
+   */
+  private async moveCaret(key: string): Promise<void> {
     await this.editor.click();
-    await this.page.keyboard.press('Control+End');
+    await this.page.keyboard.press(key);
+    await this.page.waitForTimeout(150);
   }
 }
 

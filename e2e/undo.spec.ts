@@ -7,8 +7,7 @@ test('undo in alice\'s tab undoes only alice\'s last edit', async ({ alice, bob,
   await alice.editor.click();
   await alice.page.keyboard.type('alpha ');
   await expect.poll(() => bob.text()).toBe('alpha ');
-  await bob.editor.click();
-  await bob.page.keyboard.press('Control+End');
+  await bob.caretToEnd();
   await bob.page.keyboard.type('bravo ');
   await expect.poll(() => alice.text()).toBe('alpha bravo ');
   await alice.page.keyboard.type('charlie'); // alice's caret stayed after "alpha "
