@@ -97,8 +97,10 @@ export default function StartPage() {
       <section className="start-section" aria-labelledby="lab-heading">
         <h2 id="lab-heading">The lab</h2>
         <p>
-          See <em>why</em> it works: operational transformation and a CRDT resolving the same concurrent edits, one
-          message at a time. <a href={`${Paths.lab}?scenario=hello-world`}>Open the lab</a>
+          See <em>why</em> it works: the chapter on multi-leader replication, played step by step — OT and a CRDT
+          resolving the same concurrent edits, last write wins, version vectors, CRDT counters and sets, and
+          replication topologies. <a href={Paths.lab}>Open the lab</a> or go straight to{' '}
+          <a href={`${Paths.lab}?scenario=hello-world`}>OT vs CRDT: “HelloWorld”</a>.
         </p>
       </section>
     </main>
