@@ -22,9 +22,11 @@ export interface HttpDeps {
 
 export function createRequestHandler({ staticDir, metrics, health, access, log }: HttpDeps) {
   const built = existsSync(join(staticDir, 'index.html'));
-  const serveApp = built
-    ? sirv(staticDir, { single: true, etag: true, gzip: false, setHeaders: cacheHeaders })
-    : null;
+  // `dev: true` makes sirv look each file up per request instead of from a list
+  // made at start: a rebuild while the relay runs (new hashed names, old ones
+  // deleted) then gives fresh files, not a 404 or a crash on a vanished file.
+  // Every file is revalidated by ETag; the service worker caches /assets itself.
+  const serveApp = built ? sirv(staticDir, { dev: true, single: true, etag: true, gzip: false }) : null;
 
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://relay.invalid');
@@ -69,10 +71,4 @@ export function createRequestHandler({ staticDir, metrics, health, access, log }
       response.end('not found\n');
     });
   };
-}
-
-/** Hashed assets are immutable; index.html must always be revalidated. */
-function cacheHeaders(response: ServerResponse, pathname: string): void {
-  if (pathname.startsWith('/assets/')) response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-  else response.setHeader('Cache-Control', 'no-cache');
 }
