@@ -77,6 +77,7 @@ test('L2: with the relay down, a reload still opens the document from this brows
     await alice.page.reload();
     await expect(alice.editor).toContainText('saved before the crash');
     await expect(alice.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline');
+    await expect(alice.page.getByTestId('reconnect-countdown')).toBeVisible();
     await alice.caretToEnd();
     await alice.page.keyboard.type(' and written while it was down');
     await expect(alice.page.getByTestId('save-status')).toHaveAttribute('data-state', 'saving');

@@ -10,8 +10,8 @@
  *   (wrong key) with `{protected: true, role: null, error}`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { KEY_QUERY_PARAM, Paths, Role, isValidRoomId, type AccessAnswer, type CreatedDocument } from '../src/protocol/constants';
-import { newRoomId, type Access } from './access/access';
+import { KEY_QUERY_PARAM, Paths, Role, isValidRoomId, newRoomId, type AccessAnswer, type CreatedDocument } from '../src/protocol/constants';
+import type { Access } from './access/access';
 import type { Logger } from './log';
 
 const MAX_BODY_BYTES = 1_024;

@@ -7,7 +7,7 @@
  * protected stays protected across restarts) and one secret (secret.ts).
  */
 import Database from 'better-sqlite3';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Role } from '../../src/protocol/constants';
@@ -80,7 +80,4 @@ function sameKey(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** A new room id for a created document: 20 random base64url characters (120 bits). */
-export function newRoomId(): string {
-  return randomBytes(15).toString('base64url');
-}
+

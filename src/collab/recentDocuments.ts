@@ -24,10 +24,3 @@ export function rememberDocument(room: string, title: string, storage: Storage =
   const list = [{ room, title, openedAt: Date.now() }, ...others].slice(0, MAX_RECENT);
   storage.setItem(STORAGE_KEY, JSON.stringify(list));
 }
-
-/** A fresh room id: 12 URL-safe random characters. */
-export function newRoomId(): string {
-  const alphabet = 'abcdefghijkmnopqrstuvwxyz23456789';
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
-}

@@ -125,17 +125,16 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
 
   provider.on('status', ({ status }) => {
     if (status === 'connected') tracker.socketOpened();
-    if (status === 'disconnected') {
-      tracker.socketClosed();
-      // y-websocket retries after min(2^n × 100 ms, maxBackoffTime); n is bumped right after this event.
-      setTimeout(() => {
-        reconnectAt = Date.now() + Math.min(2 ** provider.wsUnsuccessfulReconnects * 100, provider.maxBackoffTime);
-        emit();
-      });
-    }
+    if (status === 'disconnected') tracker.socketClosed();
     emit();
   });
   provider.on('connection-close', () => {
+    // Every closed or failed socket: y-websocket retries after min(2^n × 100 ms,
+    // maxBackoffTime), with n bumped right after this event.
+    setTimeout(() => {
+      reconnectAt = Date.now() + Math.min(2 ** provider.wsUnsuccessfulReconnects * 100, provider.maxBackoffTime);
+      emit();
+    });
     if (everSynced || switchedOff) return;
     everFailed = true; // never reached the relay: an empty new document may be seeded locally
     if (local.synced && !isSeeded(doc)) Y.applyUpdate(doc, seedUpdate(), SEED_ORIGIN);

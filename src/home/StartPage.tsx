@@ -1,7 +1,7 @@
 /** `/`: start a new document, reopen a recent one, or go to the lab. */
 import { useState } from 'react';
-import { loadRecent, newRoomId } from '../collab/recentDocuments';
-import { Paths, type CreatedDocument } from '../protocol/constants';
+import { loadRecent } from '../collab/recentDocuments';
+import { newRoomId, Paths, type CreatedDocument } from '../protocol/constants';
 import './home.css';
 
 /**

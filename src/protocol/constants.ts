@@ -139,6 +139,18 @@ export function isValidRoomId(room: string): boolean {
   return ROOM_ID_PATTERN.test(room);
 }
 
+const ROOM_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * A fresh room id: 16 characters, 96 random bits. Open documents are edited by
+ * whoever has the address, so the id must not be guessable. Web Crypto exists
+ * in browsers and in Node 20, so both sides use this one function.
+ */
+export function newRoomId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => ROOM_ID_ALPHABET[b & 63]).join('');
+}
+
 /** Query parameter with which a client asks for `saved` acks. */
 export const ACKS_QUERY_PARAM = 'acks';
 
