@@ -71,6 +71,7 @@ export function relayUrl(location: Location = window.location): string {
 }
 
 const SEED_ORIGIN = Symbol('seed');
+const JOURNAL_ORIGIN = Symbol('unload-journal');
 const switchKey = (room: string) => `concord.offline.${room}`;
 
 export function createReplica(room: string, serverUrl = relayUrl()): Replica {
@@ -114,9 +115,9 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
 
   // This browser's copy: the document shows at once on reload, relay or not.
   const local = new IndexeddbPersistence(`concord:${room}`, doc);
-  const journal = new UnloadJournal(room);
+  const journal = new UnloadJournal(room, doc);
   local.whenSynced.then(() => {
-    journal.restore(doc, local); // edits whose IndexedDB write the last page did not finish
+    journal.restore(JOURNAL_ORIGIN); // edits whose IndexedDB write the last page did not finish
     // A brand-new document opened with no relay: use the same deterministic seed the
     // relay would have written, so nothing is duplicated when the two meet.
     if (!isSeeded(doc) && (switchedOff || everFailed)) Y.applyUpdate(doc, seedUpdate(), SEED_ORIGIN);
@@ -152,14 +153,13 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     }
     if (origin === SEED_ORIGIN) return; // identical to the relay's seed: nothing to save
     if (origin === SELECTION_STORAGE_ORIGIN) return; // a caret position, not the user's work
-    if (origin === local) {
-      // Loaded from IndexedDB: may hold edits made offline before a reload.
+    if (origin === local || origin === JOURNAL_ORIGIN) {
+      // Loaded from this browser: may hold edits made offline before a reload.
       log.add('local-store', update, false);
       tracker.localEdit(provider.wsconnected);
       return;
     }
     log.add('out', update, false);
-    journal.record(update);
     const localApplyMs = lastInputAt === null ? null : performance.now() - lastInputAt;
     lastInputAt = null;
     tracker.localEdit(provider.wsconnected, localApplyMs !== null && localApplyMs < 1_000 ? localApplyMs : null);
@@ -207,6 +207,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     },
     destroy() {
       window.removeEventListener('pagehide', leave);
+      journal.destroy();
       provider.destroy();
       void local.destroy();
       doc.destroy();

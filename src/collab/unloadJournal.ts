@@ -1,14 +1,17 @@
 /**
- * IndexedDB writes are asynchronous: an edit made a moment before the tab is
- * closed or reloaded can still be in flight and be dropped with the page. This
- * journal keeps the last seconds of local updates in memory and, when the page
- * goes away, writes them synchronously to localStorage; the next load of the
- * same document applies and removes them. Yjs updates are idempotent, so an
- * update that did reach IndexedDB is harmless when applied again.
+ * IndexedDB writes are asynchronous: edits made a moment before the tab is
+ * closed or reloaded can still be in flight and be dropped with the page (seen
+ * in tests: a reload right after typing lost the last dozen keystrokes). So
+ * when the page goes away, this journal writes synchronously to localStorage
+ * everything the document gained in the last few seconds — as one Yjs update
+ * against a state vector sampled earlier, so it has no gaps in any writer's
+ * clock — and the next load of the same document applies and removes it. Yjs
+ * updates are idempotent: whatever did reach IndexedDB is harmless to apply again.
  */
 import * as Y from 'yjs';
 
-const WINDOW_MS = 3_000;
+/** How often the state vector is sampled; the journal covers one to two of these. */
+const CHECKPOINT_MS = 5_000;
 const key = (room: string) => `concord.unsaved.${room}`;
 
 function toBase64(bytes: Uint8Array): string {
@@ -22,37 +25,48 @@ function fromBase64(text: string): Uint8Array {
 }
 
 export class UnloadJournal {
-  private recent: Array<{ at: number; update: Uint8Array }> = [];
+  /** The state vectors of the last two checkpoints, older first. */
+  private checkpoints: Uint8Array[];
+  private readonly timer: ReturnType<typeof setInterval>;
 
-  constructor(private readonly room: string) {}
-
-  /** Records a local update (call for every update this tab makes or loads offline). */
-  record(update: Uint8Array): void {
-    const now = performance.now();
-    while (this.recent.length > 0 && now - this.recent[0].at > WINDOW_MS) this.recent.shift();
-    this.recent.push({ at: now, update });
+  constructor(
+    private readonly room: string,
+    private readonly doc: Y.Doc,
+  ) {
+    this.checkpoints = [Y.encodeStateVector(doc)];
+    this.timer = setInterval(() => {
+      this.checkpoints = [this.checkpoints.at(-1)!, Y.encodeStateVector(doc)];
+    }, CHECKPOINT_MS);
   }
 
-  /** Writes the recent updates synchronously; call on `pagehide`. */
+  /** Writes what the document gained since the older checkpoint; call on `pagehide`. */
   flush(): void {
-    if (this.recent.length === 0) return;
     try {
-      const merged = Y.mergeUpdates(this.recent.map((entry) => entry.update));
-      localStorage.setItem(key(this.room), toBase64(merged));
+      const recent = Y.encodeStateAsUpdate(this.doc, this.checkpoints[0]);
+      localStorage.setItem(key(this.room), toBase64(recent));
     } catch {
       // storage full or unavailable: IndexedDB is still the primary copy
     }
   }
 
-  /** Applies and removes what a previous page of this document left behind. */
-  restore(doc: Y.Doc, origin: unknown): void {
+  /**
+   * Applies and removes what a previous page of this document left behind;
+   * call once the local copy is loaded. Use an origin IndexedDB persistence
+   * stores (not its own), so the restored edits are written there too.
+   */
+  restore(origin: unknown): void {
+    this.checkpoints = [Y.encodeStateVector(this.doc)]; // the loaded copy is on disk already
     const stored = localStorage.getItem(key(this.room));
     if (stored === null) return;
     localStorage.removeItem(key(this.room));
     try {
-      Y.applyUpdate(doc, fromBase64(stored), origin);
+      Y.applyUpdate(this.doc, fromBase64(stored), origin);
     } catch {
       // corrupt entry: drop it
     }
+  }
+
+  destroy(): void {
+    clearInterval(this.timer);
   }
 }
