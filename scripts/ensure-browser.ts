@@ -18,7 +18,7 @@ if (process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('which
   console.log('No Chromium found: installing Debian\'s "chromium" with apt-get (needs the Debian mirror)…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env }) : update;
+  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env }) : update;
   if (install.status === 0 && findChromium()) {
     console.log(`e2e browser: ${findChromium()}`);
     process.exit(0);
