@@ -7,18 +7,20 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { CloseCode } from '../src/protocol/constants';
 
 /**
- * Why a frame closed its socket with 4400: text frame, unknown message type,
- * bad sync message, an update that does not decode or apply, an update over the
- * decode budget, updates whose dependencies never arrived, bad awareness.
+ * Why a frame closed its socket: text frame, bad type varint, bad sync message,
+ * an update that does not decode or apply, an update over the decode budget,
+ * bad awareness (all 4400); updates whose dependencies never arrived (4503);
+ * structs written under the seed's reserved client id (4409).
  */
 export type DecodeErrorKind =
   | 'text_frame'
-  | 'unknown_type'
+  | 'bad_type'
   | 'bad_sync'
   | 'bad_update'
   | 'update_budget'
   | 'missing_deps'
-  | 'bad_awareness';
+  | 'bad_awareness'
+  | 'reserved_client';
 
 /** The limits of config.limits, as they appear in concord_limits_hit_total{limit}. */
 export type LimitName =
@@ -126,6 +128,28 @@ export function createMetrics() {
     help: 'Update frames from view-only sockets, dropped: never applied, stored or forwarded',
     registers: [registry],
   });
+  const unknownMessages = new Counter({
+    name: 'concord_unknown_messages_total',
+    help: 'Frames of a message type the relay does not handle from clients (e.g. auth, saved, or a newer type): ignored, socket kept open; by type (0-255, else "other")',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const duplicateUpdates = new Counter({
+    name: 'concord_updates_duplicate_total',
+    help: 'Updates the room already had (echoes of what it sent, repeated step 2s): not stored or forwarded, still acked',
+    registers: [registry],
+  });
+  const trimmedUpdates = new Counter({
+    name: 'concord_updates_trimmed_total',
+    help: 'Updates partly known to the room: only their new part was stored and forwarded',
+    registers: [registry],
+  });
+  const handlerErrors = new Counter({
+    name: 'concord_handler_errors_total',
+    help: 'Unexpected errors while handling a frame or a socket event: that socket closed with 1011, the relay carried on',
+    registers: [registry],
+  });
+  const throttledMs = tally(registry, 'concord_throttled_ms_total', 'Milliseconds sockets spent paused by the rate limit (backpressure: the relay stops reading them)');
   const updatesHeld = new Counter({
     name: 'concord_updates_held_total',
     help: 'Updates that arrived before a struct they build on and waited on their socket for it',
@@ -201,6 +225,11 @@ export function createMetrics() {
     upgradesRefused,
     viewerUpdatesDropped,
     updatesHeld,
+    unknownMessages,
+    duplicateUpdates,
+    trimmedUpdates,
+    handlerErrors,
+    throttledMs,
     redisConnected,
     redisMessages,
     redisBytes,

@@ -3,23 +3,24 @@
  * the catch-up that heals what pub/sub loses. Transport-agnostic (Redis in
  * production, an in-memory hub in unit tests).
  *
- * Rules:
- * - R1 Only what a client sent to this relay is published; what came from
+ * Rules (docs/PROTOCOL.md, "Between relays"):
+ * - X1 Only what a client sent to this relay is published; what came from
  *   another relay is applied, stored and forwarded to local sockets, never
  *   published again (no echo loops).
- * - R2 Every message carries the publisher's relay id; a relay ignores its own.
- * - R3 When a room is loaded, when the link comes back, and every
+ * - X2 Every message carries the publisher's relay id; a relay ignores its own.
+ * - X3 When a room is loaded, when the link comes back, and every
  *   CLUSTER_ANTI_ENTROPY_MS, the relay sends its state vector; relays that
  *   have more send exactly what is missing, and get back what they lack.
- * - R4 An update from another relay that builds on structs this room lacks is
+ * - X4 An update from another relay that builds on structs this room lacks is
  *   not applied; the relay catches up instead (the catch-up includes it).
- * - R5 Awareness of another relay's clients is dropped when that relay's
+ * - X5 Awareness of another relay's clients is dropped when that relay's
  *   heartbeats stop (3 intervals) or it restarts; otherwise y-protocols'
  *   30 s timeout applies, and clients' renewals cross relays like any change.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { awarenessOfFrame, encodeAwareness, updateOfFrame } from '../../src/protocol/codec';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ClusterLink, ClusterRoom, ClusterStatus, RoomBus, RoomDirectory } from './clusterLink';
@@ -188,7 +189,7 @@ export class RelayCluster implements ClusterLink {
     this.metrics.redisBytes.inc({ direction: 'out' }, bytes.length);
   }
 
-  /** R3: sends this room's state vector; relays with more answer on our own channel. */
+  /** X3: sends this room's state vector; relays with more answer on our own channel. */
   requestSync(name: string, reason: SyncReasonName): void {
     const bus = this.buses.get(name);
     if (!bus) return;
@@ -212,7 +213,7 @@ export class RelayCluster implements ClusterLink {
       this.requestSync(name, 'reconnect');
       // Peers may have dropped our clients' presence while we were away.
       const awareness = bus.room.localAwareness();
-      if (awareness) this.publish(bus.channel, { kind: 'awareness', relay: this.relayId, room: name, frame: awarenessFrame(awareness) });
+      if (awareness) this.publish(bus.channel, { kind: 'awareness', relay: this.relayId, room: name, frame: encodeAwareness(awareness) });
     }
   }
 
@@ -252,7 +253,7 @@ export class RelayCluster implements ClusterLink {
       return;
     }
     if (!message) {
-      this.metrics.redisMessages.inc({ direction: 'in', kind: 'own' }); // R2
+      this.metrics.redisMessages.inc({ direction: 'in', kind: 'own' }); // X2
       return;
     }
     this.metrics.redisMessages.inc({ direction: 'in', kind: message.kind });
@@ -282,7 +283,7 @@ export class RelayCluster implements ClusterLink {
     }
   }
 
-  /** R4 */
+  /** X4 */
   private missingDependencies(bus: Bus, peer: string): void {
     this.metrics.clusterUpdatesDeferred.inc();
     const now = Date.now();
@@ -356,43 +357,9 @@ export class RelayCluster implements ClusterLink {
       return;
     }
     const known = this.peers.get(heartbeat.relay);
-    if (known && known.boot !== heartbeat.boot) this.forgetPeer(heartbeat.relay, 'restarted'); // R5
+    if (known && known.boot !== heartbeat.boot) this.forgetPeer(heartbeat.relay, 'restarted'); // X5
     if (!known || known.boot !== heartbeat.boot) this.log.info({ peer: heartbeat.relay }, 'peer relay joined');
     this.peers.set(heartbeat.relay, { seenAt: Date.now(), boot: heartbeat.boot, intervalMs: heartbeat.intervalMs });
     this.metrics.clusterPeers.set(this.peers.size);
   }
-}
-
-/** The update inside a sync update or step 2 frame (type 0), or null. */
-function updateOfFrame(frame: Uint8Array): Uint8Array | null {
-  if (frame.length < 3 || frame[0] !== 0 || (frame[1] !== 1 && frame[1] !== 2)) return null;
-  return payloadAt(frame, 2);
-}
-
-/** The awareness update inside an awareness frame (type 1), or null. */
-function awarenessOfFrame(frame: Uint8Array): Uint8Array | null {
-  if (frame.length < 2 || frame[0] !== 1) return null;
-  return payloadAt(frame, 1);
-}
-
-/** The varUint8Array at `offset`, as a view; null if it does not fit. */
-function payloadAt(frame: Uint8Array, offset: number): Uint8Array | null {
-  let length = 0;
-  let shift = 0;
-  let pos = offset;
-  for (;;) {
-    if (pos >= frame.length || shift > 28) return null;
-    const byte = frame[pos++];
-    length += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) break;
-  }
-  return pos + length <= frame.length ? frame.subarray(pos, pos + length) : null;
-}
-
-function awarenessFrame(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 1);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
 }

@@ -29,7 +29,7 @@ export class MemoryHub {
   private readonly transports = new Set<MemoryTransport>();
   private up = true;
 
-  transport(): Transport {
+  transport(): MemoryTransport {
     const transport = new MemoryTransport(this);
     this.transports.add(transport);
     queueMicrotask(() => transport.setUp(this.up));
@@ -59,7 +59,8 @@ export class MemoryHub {
   }
 }
 
-class MemoryTransport implements Transport {
+/** One relay's link to a MemoryHub; `setUp(false)` cuts this relay alone off (a crash, as the others see it). */
+export class MemoryTransport implements Transport {
   readonly subscribed = new Set<string>();
   private messageHandlers: Array<(channel: string, message: Uint8Array) => void> = [];
   private upHandlers: Array<() => void> = [];

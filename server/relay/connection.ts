@@ -15,8 +15,10 @@ export interface HeldUpdate {
 }
 
 /**
- * Token bucket: `burst` frames at once, refilled at `perSecond`. `take()` is
- * false when the bucket is empty (the socket is then closed with 4429).
+ * Token bucket: `burst` frames at once, refilled at `perSecond`. Frames that
+ * arrive with the bucket empty are still handled (they were already read) and
+ * put it in debt; `take()` then says how long to stop reading the socket
+ * (backpressure, rule R13) for the bucket to be back at zero.
  */
 export class TokenBucket {
   private tokens: number;
@@ -29,12 +31,22 @@ export class TokenBucket {
     this.tokens = burst;
   }
 
-  take(now = performance.now()): boolean {
+  /** Takes one token; returns 0, or the milliseconds until the debt is paid. */
+  take(now = performance.now()): number {
+    this.refill(now);
+    this.tokens -= 1;
+    return this.wait(now);
+  }
+
+  /** Milliseconds until the bucket is out of debt (0 if it is not in debt). */
+  wait(now = performance.now()): number {
+    this.refill(now);
+    return this.tokens >= 0 ? 0 : (-this.tokens * 1_000) / this.perSecond;
+  }
+
+  private refill(now: number): void {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1_000);
     this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 }
 
@@ -111,6 +123,49 @@ export class Connection {
       this.corked = false;
       tcp.uncork();
     });
+  }
+
+  /** Set while reading is paused by the rate limit (see `throttle`). */
+  private throttleTimer: NodeJS.Timeout | null = null;
+  /** Rate-limit pauses so far on this socket, and their total length. */
+  throttles = 0;
+  throttledMs = 0;
+
+  get throttled(): boolean {
+    return this.throttleTimer !== null;
+  }
+
+  /**
+   * Stops reading this socket until its token bucket is out of debt: the
+   * client's frames wait in TCP buffers (its own, mostly) instead of being
+   * refused. Returns true when this starts a pause (false if already paused).
+   */
+  throttle(waitMs: number): boolean {
+    if (this.throttleTimer || !this.isOpen) return false;
+    const started = performance.now();
+    this.throttles++;
+    this.socket.pause();
+    const resumeLater = (ms: number) => {
+      this.throttleTimer = setTimeout(() => {
+        // Frames already buffered when reading paused were handled meanwhile: the debt may have grown.
+        const more = this.bucket.wait();
+        if (more > 0 && this.isOpen) return resumeLater(more);
+        this.throttleTimer = null;
+        const paused = performance.now() - started;
+        this.throttledMs += paused;
+        this.metrics.throttledMs.inc(paused);
+        this.socket.resume();
+      }, Math.ceil(ms));
+      this.throttleTimer.unref();
+    };
+    resumeLater(waitMs);
+    return true;
+  }
+
+  /** Stops timers of a closed socket. */
+  dispose(): void {
+    if (this.throttleTimer) clearTimeout(this.throttleTimer);
+    this.throttleTimer = null;
   }
 
   close(code: number, reason: string): void {

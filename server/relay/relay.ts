@@ -1,15 +1,17 @@
 /**
  * The WebSocket side of the relay: checks each upgrade, then wires a socket to
- * its room. A bad frame closes only its own socket (close code from
- * src/protocol); the room and everyone else carry on.
+ * its room. A bad frame, or an error while handling one, closes only its own
+ * socket (close codes from src/protocol, docs/PROTOCOL.md); the room and
+ * everyone else carry on.
  *
  * Upgrade checks, in order, each refused with an HTTP status before the socket
  * becomes a WebSocket: path (404), Origin (403: present and neither the relay's
  * own origin nor in ALLOWED_ORIGINS), room id (400), key on a protected room
  * (401 none, 403 wrong), connections from this IP (429), rooms loaded (503,
  * when every loaded room has sockets). Per frame: size (1009, by ws from the
- * frame header), rate (4429), then decoding (room.ts: 4400, or 1009 for an
- * oversize awareness state).
+ * frame header), rate (past the token bucket the relay stops reading the
+ * socket for a while: nothing is closed), then decoding (room.ts: 4400, 4409,
+ * 4503, or 1009 for an oversize awareness state). Anything else thrown: 1011.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -20,7 +22,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { closeKind, type LimitName, type Metrics } from '../metrics';
 import { Connection, TokenBucket } from './connection';
-import { LimitExceeded, ProtocolError, closeOffender } from './protocolError';
+import { ProtocolError, closeAfterHandlerError, closeFor } from './protocolError';
 import type { Rooms } from './rooms';
 
 export interface Relay {
@@ -130,17 +132,18 @@ export function attachRelay(
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!connection.isOpen) return; // closing: what follows the offending frame is not read
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-      connection.bytesIn += size;
-      metrics.messagesIn.inc();
-      metrics.bytesIn.inc(size);
       try {
-        if (!connection.bucket.take()) {
-          throw new LimitExceeded(
-            'message_rate',
-            CloseCode.rateLimited,
-            `more than ${limits.rateLimitBurst} frames at once or ${limits.rateLimitPerS}/s`,
-          );
+        const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+        connection.bytesIn += size;
+        metrics.messagesIn.inc();
+        metrics.bytesIn.inc(size);
+        const waitMs = connection.bucket.take();
+        if (waitMs > 0 && connection.throttle(waitMs)) {
+          // Every pause counts; only a socket's first is logged (a steady flood would log hundreds a second).
+          metrics.limitsHit.inc({ limit: 'message_rate' });
+          if (connection.throttles === 1) {
+            log.warn({ limit: 'message_rate', room: roomName, conn: connection.id, ip, role, pauseMs: Math.ceil(waitMs) }, 'limit hit');
+          }
         }
         if (!isBinary) throw new ProtocolError('text_frame', 'text frames are not part of the protocol');
         // A private copy: ws may hand us a view into a larger pooled buffer, and a
@@ -148,8 +151,7 @@ export function attachRelay(
         const frame = new Uint8Array(Array.isArray(data) ? Buffer.concat(data) : (data as Buffer));
         room.receive(connection, frame);
       } catch (error) {
-        if (!(error instanceof ProtocolError || error instanceof LimitExceeded)) throw error;
-        closeOffender(connection, error, metrics, log);
+        closeFor(connection, error, metrics, log);
       }
     });
     ws.on('pong', () => {
@@ -164,7 +166,14 @@ export function attachRelay(
       }
     });
     ws.on('close', (code: number) => {
-      room.leave(connection);
+      connection.dispose();
+      try {
+        room.leave(connection);
+      } catch (error) {
+        // The socket is gone already; log and count, and finish its bookkeeping below.
+        metrics.handlerErrors.inc();
+        log.error({ room: roomName, conn: connection.id, err: error }, 'error while a socket left its room');
+      }
       connections.delete(connection);
       const left = (perIp.get(ip) ?? 1) - 1;
       if (left > 0) perIp.set(ip, left);
@@ -182,16 +191,22 @@ export function attachRelay(
           bytesIn: connection.bytesIn,
           bytesOut: connection.bytesOut,
           durationMs: Date.now() - connection.openedAt,
+          ...(connection.throttles > 0 ? { throttles: connection.throttles, throttledMs: Math.round(connection.throttledMs) } : {}),
         },
         'connection close',
       );
     });
-    room.join(connection);
+    try {
+      room.join(connection);
+    } catch (error) {
+      closeAfterHandlerError(connection, error, metrics, log);
+    }
   }
 
   // Keepalive: a socket that did not answer the previous ping is gone.
   const keepalive = setInterval(() => {
     for (const connection of connections) {
+      if (connection.throttled) continue; // not reading it on purpose: its pong waits in the buffer
       if (!connection.alive) {
         connection.socket.terminate();
         continue;

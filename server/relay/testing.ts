@@ -6,13 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { decodeSaved, type SavedAck } from '../../src/protocol/codec';
-import { MessageType } from '../../src/protocol/constants';
+import { decodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, readFrame, type SavedAck } from '../../src/protocol/codec';
+import { MessageType, SyncStep } from '../../src/protocol/constants';
 import { startConcord, type Concord } from '../app';
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../log';
@@ -80,29 +77,21 @@ export class RawClient {
       this.received.push(frame);
       if (frame[0] === MessageType.saved) this.acks.push(decodeSaved(frame));
       if (sync && frame[0] === MessageType.sync) {
-        const decoder = decoding.createDecoder(frame);
-        decoding.readVarUint(decoder);
-        const reply = encoding.createEncoder();
-        encoding.writeVarUint(reply, MessageType.sync);
-        syncProtocol.readSyncMessage(decoder, reply, this.doc, 'relay');
-        if (encoding.length(reply) > 1) this.socket.send(encoding.toUint8Array(reply));
+        const decoded = readFrame(frame);
+        if (decoded.type === 'sync' && decoded.step === SyncStep.step1) {
+          this.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, decoded.payload)));
+        } else if (decoded.type === 'sync') {
+          Y.applyUpdate(this.doc, decoded.payload, 'relay');
+        }
       }
       this.notify();
     });
     if (sync) {
       this.doc.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin === 'relay') return;
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MessageType.sync);
-        syncProtocol.writeUpdate(encoder, update);
-        this.send(encoding.toUint8Array(encoder));
+        this.send(encodeUpdate(update));
       });
-      this.opened.then(() => {
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MessageType.sync);
-        syncProtocol.writeSyncStep1(encoder, this.doc);
-        this.send(encoding.toUint8Array(encoder));
-      });
+      this.opened.then(() => this.send(encodeSyncStep1(Y.encodeStateVector(this.doc))));
     }
   }
 

@@ -8,7 +8,11 @@
  * query parameter `?acks=1`, so a stock y-websocket client never sees it.
  */
 
-/** First varuint of every frame. 0–3 are y-protocols'; 100 and up are Concord's. */
+/**
+ * First varuint of every frame. 0–3 are y-protocols'; 100 and up are Concord's.
+ * A receiver ignores (and counts) a type it does not know, so either side may
+ * add types without breaking the other (docs/PROTOCOL.md, rule P4).
+ */
 export const MessageType = {
   /** y-protocols sync: step 1 (state vector), step 2 (missing updates), update. */
   sync: 0,
@@ -37,8 +41,16 @@ export const SyncStep = {
 } as const;
 
 /**
- * WebSocket close codes the relay uses. 4400–4499 mirror HTTP 4xx: the stock
- * y-websocket client does not reconnect after them, because retrying cannot help.
+ * WebSocket close codes the relay sends (docs/PROTOCOL.md, "Close codes").
+ *
+ * Permanent codes are in 4400–4499, mirroring HTTP 4xx: the client's own data
+ * or identity is the problem, so reconnecting as it is cannot help, and stock
+ * y-websocket 3.x stops reconnecting after them (it emits `closed`). Every
+ * other code is transient: 1001 and 1011 are the standard "going away" and
+ * "internal error", and 4500–4599 mirror HTTP 5xx ("try again later"), the
+ * range y-websocket documents as transient. A condition an honest client can
+ * run into is never given a permanent code. Rate limiting closes nothing: the
+ * relay stops reading the socket until its token bucket refills (backpressure).
  */
 export const CloseCode = {
   /** Normal close, e.g. the client left. */
@@ -50,32 +62,90 @@ export const CloseCode = {
    * from the frame header, before the payload is buffered), or an awareness
    * state (one user's presence) larger than its max awareness bytes. Both are
    * "message too big", so both use the standard code rather than 4400.
+   * Permanent for `closeCodeIsPermanent` (a reconnecting client sends the same
+   * frame again), although y-websocket itself reconnects after it.
    */
   tooBig: 1009,
   /**
-   * A frame that does not decode or may not be applied: bad varints, unknown
-   * message type, text frame, corrupt update, an update over the decode budget
-   * (too many structs or clock ranges past 2^32: the yjs#479/#687 kind), or
-   * updates whose missing dependencies did not arrive in time (see Limits).
+   * The relay failed while handling this socket's frame (a bug, not the
+   * client's fault). Only this socket is closed; it is logged and counted.
+   */
+  internalError: 1011,
+  /**
+   * A frame that does not decode or may not be applied: text frame, bad
+   * varints, unknown sync step, corrupt update or awareness, an update over
+   * the decode budget (too many structs or clock ranges past 2^32: the
+   * yjs#479/#687 kind), more awareness client ids than one socket may publish.
+   * Unknown message types are not malformed: they are ignored and counted.
    */
   malformed: 4400,
   /**
-   * A protected room and no key. Reserved: the relay refuses such an upgrade
-   * with HTTP 401 before it becomes a WebSocket, so this code is not sent today.
+   * The client wrote structs under the Yjs client id that authors this
+   * document's seed (`SEED_CLIENT_ID`, or 1 in documents created before it
+   * changed). Accepting them would give it and everyone else two different
+   * documents, and a fixed client id collides again on reconnect.
    */
-  unauthorized: 4401,
+  reservedClientId: 4409,
   /**
-   * A key that does not grant this access. Reserved like 4401 (a wrong key is
-   * refused with HTTP 403 before the upgrade). A viewer's update frames are
-   * dropped and counted, not answered with this code: see `Role.viewer`.
+   * Updates that build on structs the relay does not have waited on this
+   * socket longer than PENDING_UPDATE_TIMEOUT_MS, or more than
+   * MAX_PENDING_UPDATES of them. Never stored or acked; the sync handshake
+   * after reconnecting sends them again, in order.
    */
-  forbidden: 4403,
-  /** Too many messages per second from one socket (token bucket: burst, then a refill rate). */
-  rateLimited: 4429,
-  /** The relay could not store an update; the client reconnects and resends. */
-  storageFailed: 4500,
+  missingDependencies: 4503,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** What a close code means to a client: reconnect or not, and why, in words a user can read. */
+export interface CloseCodeMeaning {
+  /** True when reconnecting unchanged cannot succeed: stop, and show the reason. */
+  permanent: boolean;
+  reason: string;
+}
+
+const CLOSE_CODE_MEANINGS: Record<CloseCode, CloseCodeMeaning> = {
+  [CloseCode.normal]: { permanent: false, reason: 'The connection was closed.' },
+  [CloseCode.goingAway]: { permanent: false, reason: 'The relay is restarting; reconnecting.' },
+  [CloseCode.tooBig]: {
+    permanent: true,
+    reason: 'This tab sent a message larger than the relay accepts (a very large change or presence state); reconnecting would send it again.',
+  },
+  [CloseCode.internalError]: { permanent: false, reason: 'The relay failed while handling a message from this tab; reconnecting.' },
+  [CloseCode.malformed]: {
+    permanent: true,
+    reason: 'The relay could not read a message from this client (a bug or an incompatible version); reconnecting cannot help.',
+  },
+  [CloseCode.reservedClientId]: {
+    permanent: true,
+    reason: "This client writes under the Yjs client id reserved for the document's seed; it must use another (random) client id.",
+  },
+  [CloseCode.missingDependencies]: {
+    permanent: false,
+    reason: 'Edits arrived before the edits they build on, which did not follow in time; reconnecting sends them again in order.',
+  },
+};
+
+/**
+ * What a close code from the relay means. Codes the relay does not send
+ * follow y-websocket's convention: 4400–4499 permanent, anything else
+ * transient (including 1006, a connection lost without a close frame).
+ */
+export function closeCodeMeaning(code: number): CloseCodeMeaning {
+  const known = CLOSE_CODE_MEANINGS[code as CloseCode];
+  if (known) return known;
+  if (code >= 4400 && code < 4500) return { permanent: true, reason: `The relay refused this client (close code ${code}).` };
+  return { permanent: false, reason: `The connection was lost (close code ${code}); reconnecting.` };
+}
+
+/** True when a client should not reconnect after `code` (for y-websocket's `shouldReconnect`: the negation). */
+export function closeCodeIsPermanent(code: number): boolean {
+  return closeCodeMeaning(code).permanent;
+}
+
+/** A sentence for the user about why the relay closed the connection. */
+export function closeCodeReason(code: number): string {
+  return closeCodeMeaning(code).reason;
+}
 
 /**
  * Limits both sides agree on: the relay's defaults (each can be changed with an

@@ -44,5 +44,15 @@ export type Mark = (typeof MARKS)[number];
  */
 export const NEW_DOCUMENT_BODY = [{ type: BlockType.paragraph, children: [{ text: '' }] }];
 
-/** Yjs client id that authors the seed. Random client ids are 32-bit and never 1 in practice. */
-export const SEED_CLIENT_ID = 1;
+/**
+ * Yjs client id that authors the seed, reserved: the relay closes a socket that
+ * writes under it (4409, docs/PROTOCOL.md rule R12). A fixed 32-bit number no
+ * one would pick by hand: Yjs and Yrs draw random client ids from 0–2^32-1
+ * (Yrs keeps only the low 32 bits of any id), so a larger id cannot work, and
+ * small ones (1, 2, 42…) are what tests and examples hard-code. Until this was
+ * chosen the seed was authored by client 1, which such a client then shared.
+ */
+export const SEED_CLIENT_ID = 3_941_053_568;
+
+/** The seed's author in documents created before SEED_CLIENT_ID: in those, client id 1 stays reserved. */
+export const LEGACY_SEED_CLIENT_ID = 1;

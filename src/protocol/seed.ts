@@ -5,7 +5,7 @@
  */
 import { slateNodesToInsertDelta } from '@slate-yjs/core';
 import * as Y from 'yjs';
-import { CONTENT_ROOT, NEW_DOCUMENT_BODY, SEED_CLIENT_ID } from './document';
+import { CONTENT_ROOT, LEGACY_SEED_CLIENT_ID, NEW_DOCUMENT_BODY, SEED_CLIENT_ID } from './document';
 
 let cached: Uint8Array | null = null;
 
@@ -19,7 +19,17 @@ export function seedUpdate(): Uint8Array {
   return cached;
 }
 
-/** True when the document already holds the seed (or a copy of it). */
+/**
+ * The client id that authored this document's seed: SEED_CLIENT_ID, or
+ * LEGACY_SEED_CLIENT_ID in a document seeded before it; null if not seeded.
+ */
+export function seedClientOf(doc: Y.Doc): number | null {
+  if (doc.store.clients.has(SEED_CLIENT_ID)) return SEED_CLIENT_ID;
+  if (doc.store.clients.has(LEGACY_SEED_CLIENT_ID)) return LEGACY_SEED_CLIENT_ID;
+  return null;
+}
+
+/** True when the document already holds a seed (or a copy of it), current or legacy. */
 export function isSeeded(doc: Y.Doc): boolean {
-  return doc.store.clients.has(SEED_CLIENT_ID);
+  return seedClientOf(doc) !== null;
 }
