@@ -16,18 +16,15 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, isUpdateFrame, readSavedBody, readSyncBody } from '../../src/protocol/codec';
+import { MessageType, SyncStep } from '../../src/protocol/constants';
 
 export type Dialect = 'y-websocket' | 'hocuspocus';
 
-const MSG_SYNC = 0;
-const MSG_AWARENESS = 1;
-const MSG_AUTH = 2;
-const MSG_HOCUSPOCUS_SYNC_REPLY = 4;
-const MSG_HOCUSPOCUS_SYNC_STATUS = 8;
-const MSG_CONCORD_SAVED = 100;
-const STEP1 = 0;
-const STEP2 = 1;
-const UPDATE = 2;
+/** Hocuspocus' own message types (its dialect, not Concord's protocol: src/protocol/codec.ts has ours). */
+const HOCUSPOCUS_AUTH = 2;
+const HOCUSPOCUS_SYNC_REPLY = 4;
+const HOCUSPOCUS_SYNC_STATUS = 8;
 const EMPTY_UPDATE = Uint8Array.of(0, 0);
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
@@ -90,7 +87,7 @@ export class LoadClient {
     this.socket.once('open', () => {
       if (options.dialect === 'hocuspocus') {
         const auth = encoding.createEncoder();
-        encoding.writeVarUint(auth, MSG_AUTH);
+        encoding.writeVarUint(auth, HOCUSPOCUS_AUTH);
         encoding.writeVarUint(auth, 0); // AuthMessageType.Token
         encoding.writeVarString(auth, '');
         this.send(encoding.toUint8Array(auth));
@@ -102,7 +99,7 @@ export class LoadClient {
   /** Sends one y-websocket frame (`[type][body]`), prefixed as the dialect needs. */
   send(frame: Uint8Array): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    if (frame[0] === MSG_SYNC && (frame[1] === STEP2 || frame[1] === UPDATE)) this.updateFramesSent++;
+    if (isUpdateFrame(frame)) this.updateFramesSent++;
     if (!this.prefix) {
       this.socket.send(frame);
       return;
@@ -114,19 +111,16 @@ export class LoadClient {
   }
 
   sendUpdate(update: Uint8Array): void {
-    this.send(syncFrame(UPDATE, update));
+    this.send(encodeUpdate(update));
   }
 
   sendStep1(stateVector: Uint8Array): void {
-    this.send(syncFrame(STEP1, stateVector));
+    this.send(encodeSyncStep1(stateVector));
   }
 
   /** Sends an encoded awareness update (y-protocols/awareness encodeAwarenessUpdate). */
   sendAwareness(update: Uint8Array): void {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MSG_AWARENESS);
-    encoding.writeVarUint8Array(encoder, update);
-    this.send(encoding.toUint8Array(encoder));
+    this.send(encodeAwareness(update));
   }
 
   /** TCP bytes read on this socket, including the HTTP upgrade response and frame headers. */
@@ -169,18 +163,18 @@ export class LoadClient {
     }
     const type = decoding.readVarUint(decoder);
     switch (type) {
-      case MSG_SYNC:
-      case MSG_HOCUSPOCUS_SYNC_REPLY:
+      case MessageType.sync:
+      case HOCUSPOCUS_SYNC_REPLY:
         this.receiveSync(decoder, receivedAt);
         break;
-      case MSG_AWARENESS:
+      case MessageType.awareness:
         this.awarenessReceived++;
         break;
-      case MSG_CONCORD_SAVED:
-        this.acked = decoding.readVarUint(decoder);
+      case MessageType.saved:
+        this.acked = readSavedBody(decoder).committedUpdateFrames;
         this.options.onAck?.(this.acked, receivedAt);
         break;
-      case MSG_HOCUSPOCUS_SYNC_STATUS:
+      case HOCUSPOCUS_SYNC_STATUS:
         this.acked++;
         this.options.onAck?.(this.acked, receivedAt);
         break;
@@ -191,13 +185,12 @@ export class LoadClient {
   }
 
   private receiveSync(decoder: decoding.Decoder, receivedAt: number): void {
-    const step = decoding.readVarUint(decoder);
-    const payload = decoding.readVarUint8Array(decoder);
+    const { step, payload } = readSyncBody(decoder);
     switch (step) {
-      case STEP1:
-        this.send(syncFrame(STEP2, this.doc ? Y.encodeStateAsUpdate(this.doc, payload) : EMPTY_UPDATE));
+      case SyncStep.step1:
+        this.send(encodeSyncStep2(this.doc ? Y.encodeStateAsUpdate(this.doc, payload) : EMPTY_UPDATE));
         return;
-      case STEP2:
+      case SyncStep.step2:
         if (this.doc) Y.applyUpdate(this.doc, payload, 'relay');
         this.step2Received++;
         if (this.step2Received === 1) {
@@ -205,7 +198,7 @@ export class LoadClient {
           this.resolveSynced();
         }
         return;
-      case UPDATE:
+      case SyncStep.update:
         if (this.doc) Y.applyUpdate(this.doc, payload, 'relay');
         this.updatesReceived++;
         this.options.onUpdate?.(payload, receivedAt);
@@ -218,14 +211,6 @@ export class LoadClient {
     this.waiters = [];
     for (const wake of waiters) wake();
   }
-}
-
-function syncFrame(step: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MSG_SYNC);
-  encoding.writeVarUint(encoder, step);
-  encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
 }
 
 /**
