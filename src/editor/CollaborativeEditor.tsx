@@ -1,16 +1,29 @@
 /** The body editor of one document: Slate bound to the replica's Y.Doc. */
 import { YjsEditor } from '@slate-yjs/core';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Editable, Slate } from 'slate-react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { Editable, ReactEditor, Slate } from 'slate-react';
 import type { Replica } from '../collab/replica';
 import { RemoteCursorOverlay } from './RemoteCursors';
 import { createCollaborativeEditor } from './createEditor';
-import { EDITOR_CLASS, renderElement, renderLeaf } from './richText/elements';
+import { EDITOR_CLASS, renderChunk, renderElement, renderLeaf } from './richText/elements';
 import { handleRichTextKeyDown } from './richText/hotkeys';
 import { Toolbar } from './richText/Toolbar';
+import { skipReactSelectionWalk } from './reactSelectionWalk';
 import type { PresenceUser } from './schema';
 
-export function CollaborativeEditor({ replica, user, readOnly }: { replica: Replica; user: PresenceUser; readOnly?: boolean }) {
+/**
+ * Memoised: the page re-renders on every status change (each edit moves the
+ * save state), and the body must not re-render with it.
+ */
+export const CollaborativeEditor = memo(function CollaborativeEditor({
+  replica,
+  user,
+  readOnly,
+}: {
+  replica: Replica;
+  user: PresenceUser;
+  readOnly?: boolean;
+}) {
   // Built once per replica; later name/colour changes are sent by the effect below.
   const editor = useMemo(() => createCollaborativeEditor(replica.doc, replica.awareness, user), [replica]); // eslint-disable-line react-hooks/exhaustive-deps
   const [connected, setConnected] = useState(false);
@@ -29,6 +42,10 @@ export function CollaborativeEditor({ replica, user, readOnly }: { replica: Repl
   }, [editor]);
 
   useEffect(() => {
+    if (connected) return skipReactSelectionWalk(ReactEditor.toDOMNode(editor, editor));
+  }, [editor, connected]);
+
+  useEffect(() => {
     editor.sendCursorData(user);
   }, [editor, user]);
 
@@ -42,6 +59,7 @@ export function CollaborativeEditor({ replica, user, readOnly }: { replica: Repl
         <RemoteCursorOverlay>
         <Editable
           renderElement={renderElement}
+          renderChunk={renderChunk}
           renderLeaf={renderLeaf}
           onKeyDown={onKeyDown}
           readOnly={readOnly}
@@ -54,4 +72,4 @@ export function CollaborativeEditor({ replica, user, readOnly }: { replica: Repl
       </div>
     </Slate>
   );
-}
+});

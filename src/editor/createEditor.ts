@@ -5,20 +5,46 @@
  * UndoManager tracking only this editor's origin) → remote cursors via
  * awareness → rich-text rules → React.
  */
-import { withCursors, withYHistory, withYjs } from '@slate-yjs/core';
-import { createEditor } from 'slate';
+import { withCursors, withYHistory, withYjs, type YjsEditor } from '@slate-yjs/core';
+import { createEditor, Editor } from 'slate';
 import { withReact } from 'slate-react';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { SELECTION_STORAGE_ORIGIN } from '../collab/origins';
 import { CONTENT_ROOT } from '../protocol/document';
 import { withRichText } from './richText/withRichText';
+import { cacheRootDelta } from './rootDeltaCache';
 import type { ConcordEditor, PresenceUser } from './schema';
 import { tabId, withStableSelection } from './stableSelection';
 
+/**
+ * A transaction that only sets attributes of the body's root (every tab's
+ * stored caret positions live there, see stableSelection.ts) changes nothing
+ * Slate shows, but @slate-yjs/core would still translate its event, and
+ * reading a root event's `delta` walks every block of the document. Such
+ * events are dropped before translation; the wrappers above still see the
+ * call (caret restore, undo capture).
+ */
+function skipRootAttributeEvents(editor: YjsEditor): void {
+  const { applyRemoteEvents } = editor;
+  const root = editor.sharedRoot;
+  const touchesContent = (event: Y.YEvent<Y.XmlText>) =>
+    event.target !== root || (event.transaction.changed.get(root as unknown as Y.AbstractType<Y.YEvent<Y.XmlText>>)?.has(null) ?? false);
+  editor.applyRemoteEvents = (events, origin) => applyRemoteEvents(events.filter(touchesContent), origin);
+}
+
+/**
+ * Blocks per chunk of the body (slate-react's chunking). A keystroke re-renders
+ * one lowest chunk and its ancestors: about 2 × this many memoised children.
+ */
+export const BODY_CHUNK_SIZE = 100;
+
 export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user: PresenceUser): ConcordEditor {
   const sharedRoot = doc.get(CONTENT_ROOT, Y.XmlText);
-  const bound = withStableSelection(withYjs(createEditor(), sharedRoot, { autoConnect: false, positionStorageOrigin: SELECTION_STORAGE_ORIGIN }), tabId());
+  cacheRootDelta(sharedRoot); // path lookups independent of the document's length
+  const yjsEditor = withYjs(createEditor(), sharedRoot, { autoConnect: false, positionStorageOrigin: SELECTION_STORAGE_ORIGIN });
+  skipRootAttributeEvents(yjsEditor);
+  const bound = withStableSelection(yjsEditor, tabId());
   const history = withYHistory(bound);
   // A peer's edit ends your current undo step: undo takes back what you typed
   // since, not everything you typed within the UndoManager's capture window.
@@ -28,5 +54,10 @@ export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user
     if (origin !== history.positionStorageOrigin) history.undoManager.stopCapturing();
   };
   const cursors = withCursors(history, awareness, { cursorDataField: 'user', data: user });
-  return withReact(withRichText(cursors)) as ConcordEditor;
+  const editor = withReact(withRichText(cursors)) as ConcordEditor;
+  // Big documents: slate-react groups the body's blocks into nested chunks and
+  // re-renders only the chunk a change touched (not every block), and each
+  // lowest chunk skips layout while off screen (renderChunk, content-visibility).
+  editor.getChunkSize = (node) => (Editor.isEditor(node) ? BODY_CHUNK_SIZE : null);
+  return editor;
 }

@@ -4,7 +4,7 @@
  */
 import { useRef, type JSX } from 'react';
 import { Node, type Descendant, type Editor } from 'slate';
-import { ReactEditor, useSlateSelector, type RenderElementProps, type RenderLeafProps } from 'slate-react';
+import { ReactEditor, useSlateSelector, type RenderChunkProps, type RenderElementProps, type RenderLeafProps } from 'slate-react';
 import { BlockType, ListType } from '../../protocol/document';
 import type { BlockElement } from '../schema';
 import { clampIndent, listMarker, listOrdinals, listTypeOf } from './lists';
@@ -93,6 +93,21 @@ function ListItem({ attributes, children, element }: RenderElementProps): JSX.El
       data-list-marker={listMarker(listType, indent, ordinal)}
       style={{ marginInlineStart: `${LIST_INDENT_STEP_EM * (indent + 1)}em` }}
     >
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A chunk of the body (see BODY_CHUNK_SIZE): the lowest chunks are boxes the
+ * browser skips (style, layout, paint) while they are off screen
+ * (`content-visibility: auto`, richText.css); their text stays in the DOM, so
+ * find-in-page, selection and screen readers still reach it.
+ */
+export function renderChunk({ attributes, children, lowest }: RenderChunkProps): JSX.Element {
+  if (!lowest) return <>{children}</>;
+  return (
+    <div {...attributes} className="body-chunk">
       {children}
     </div>
   );
