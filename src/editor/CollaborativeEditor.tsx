@@ -1,15 +1,30 @@
 /** The body editor of one document: Slate bound to the replica's Y.Doc. */
-import { YjsEditor } from '@slate-yjs/core';
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { YjsEditor, yTextToSlateElement } from '@slate-yjs/core';
+import { memo, startTransition, useCallback, useEffect, useMemo, useState } from 'react';
+import type { Descendant } from 'slate';
+import * as Y from 'yjs';
 import { Editable, ReactEditor, Slate } from 'slate-react';
 import type { Replica } from '../collab/replica';
+import { CONTENT_ROOT } from '../protocol/document';
 import { RemoteCursorOverlay } from './RemoteCursors';
 import { createCollaborativeEditor } from './createEditor';
 import { EDITOR_CLASS, renderChunk, renderElement, renderLeaf } from './richText/elements';
+import { StaticBlocks } from './richText/StaticBlocks';
 import { handleRichTextKeyDown } from './richText/hotkeys';
 import { Toolbar } from './richText/Toolbar';
 import { skipReactSelectionWalk } from './reactSelectionWalk';
 import type { PresenceUser } from './schema';
+
+/** Blocks drawn before the editor has mounted: more than a screenful. */
+const PREVIEW_BLOCKS = 80;
+
+/** The first `count` blocks of the body, read from Yjs without converting the rest. */
+function firstBlocks(doc: Y.Doc, count: number): Descendant[] {
+  const delta = doc.get(CONTENT_ROOT, Y.XmlText).toDelta() as Array<{ insert: unknown }>;
+  return delta
+    .slice(0, count)
+    .flatMap(({ insert }) => (insert instanceof Y.XmlText ? [yTextToSlateElement(insert) as Descendant] : []));
+}
 
 /**
  * Memoised: the page re-renders on every status change (each edit moves the
@@ -30,7 +45,10 @@ export const CollaborativeEditor = memo(function CollaborativeEditor({
 
   useEffect(() => {
     YjsEditor.connect(editor);
-    setConnected(true);
+    // Mounting the editor renders every block (about a second at 10,000
+    // paragraphs): as a transition React renders it in slices that yield to
+    // input and painting, and the preview below stays on screen meanwhile.
+    startTransition(() => setConnected(true));
     const leave = () => editor.forgetStoredSelection();
     window.addEventListener('pagehide', leave);
     return () => {
@@ -51,7 +69,16 @@ export const CollaborativeEditor = memo(function CollaborativeEditor({
 
   const onKeyDown = useCallback((event: React.KeyboardEvent) => handleRichTextKeyDown(editor, event), [editor]);
 
-  if (!connected) return null;
+  const preview = useMemo(() => (connected ? [] : firstBlocks(replica.doc, PREVIEW_BLOCKS)), [replica, connected]);
+  if (!connected) {
+    return (
+      <div className={EDITOR_CLASS}>
+        <div className="body-preview" data-testid="body-preview" aria-busy="true">
+          <StaticBlocks blocks={preview} />
+        </div>
+      </div>
+    );
+  }
   return (
     <Slate editor={editor} initialValue={editor.children}>
       {!readOnly && <Toolbar />}

@@ -3,10 +3,11 @@
  * (its Slate type) so tests and stylesheets can select it.
  */
 import { useRef, type JSX } from 'react';
+import type React from 'react';
 import { Node, type Descendant, type Editor } from 'slate';
 import { ReactEditor, useSlateSelector, type RenderChunkProps, type RenderElementProps, type RenderLeafProps } from 'slate-react';
 import { BlockType, ListType } from '../../protocol/document';
-import type { BlockElement } from '../schema';
+import type { BlockElement, FormattedText } from '../schema';
 import { clampIndent, listMarker, listOrdinals, listTypeOf } from './lists';
 import './richText.css';
 
@@ -17,7 +18,26 @@ export const EDITOR_CLASS = 'concord-editor';
 export const LIST_INDENT_STEP_EM = 1.75;
 
 export function renderElement(props: RenderElementProps): JSX.Element {
-  const { attributes, children, element } = props;
+  if (props.element.type === BlockType.listItem) return <EditorListItem {...props} />;
+  return <BlockView {...props} ordinal={0} />;
+}
+
+/**
+ * The markup of one block, shared by the editor and read-only views
+ * (StaticBlocks): `attributes` are Slate's in the editor, empty elsewhere;
+ * `ordinal` is a numbered list item's number.
+ */
+export function BlockView({
+  attributes,
+  children,
+  element,
+  ordinal,
+}: {
+  attributes: RenderElementProps['attributes'] | Record<string, never>;
+  children: React.ReactNode;
+  element: BlockElement;
+  ordinal: number;
+}): JSX.Element {
   const blockType = element.type;
   switch (element.type) {
     case BlockType.headingOne:
@@ -27,7 +47,7 @@ export function renderElement(props: RenderElementProps): JSX.Element {
     case BlockType.blockQuote:
       return <blockquote {...attributes} data-block-type={blockType}>{children}</blockquote>;
     case BlockType.listItem:
-      return <ListItem {...props} />;
+      return <ListItem attributes={attributes} element={element} ordinal={ordinal}>{children}</ListItem>;
     // Containers of the legacy nested model (old documents only): a plain list
     // box; the items inside draw their own markers.
     case BlockType.bulletedList:
@@ -73,15 +93,30 @@ function useOrdinal(element: BlockElement, numbered: boolean): number {
   });
 }
 
+/** A list item in the editor: its number follows the items before it. */
+function EditorListItem({ attributes, children, element }: RenderElementProps): JSX.Element {
+  const ordinal = useOrdinal(element, listTypeOf(element) === ListType.numbered);
+  return <BlockView attributes={attributes} element={element} ordinal={ordinal}>{children}</BlockView>;
+}
+
 /**
  * A list line of the flat model: a block indented by `indent` with its marker
  * drawn by CSS from `data-list-marker` (so the marker is never editable text).
  * There is no ul/ol around it, so the list semantics are given by ARIA.
  */
-function ListItem({ attributes, children, element }: RenderElementProps): JSX.Element {
+function ListItem({
+  attributes,
+  children,
+  element,
+  ordinal,
+}: {
+  attributes: RenderElementProps['attributes'] | Record<string, never>;
+  children: React.ReactNode;
+  element: BlockElement;
+  ordinal: number;
+}): JSX.Element {
   const listType = listTypeOf(element);
   const indent = clampIndent(element.indent);
-  const ordinal = useOrdinal(element, listType === ListType.numbered);
   return (
     <div
       {...attributes}
@@ -114,10 +149,15 @@ export function renderChunk({ attributes, children, lowest }: RenderChunkProps):
 }
 
 export function renderLeaf({ attributes, children, leaf }: RenderLeafProps): JSX.Element {
+  return <span {...attributes}>{markedContent(leaf, children)}</span>;
+}
+
+/** A text's marks around its content (shared by the editor and read-only views). */
+export function markedContent(leaf: FormattedText, children: React.ReactNode): React.ReactNode {
   let content = children;
   if (leaf.code) content = <code>{content}</code>;
   if (leaf.bold) content = <strong>{content}</strong>;
   if (leaf.italic) content = <em>{content}</em>;
   if (leaf.underline) content = <u>{content}</u>;
-  return <span {...attributes}>{content}</span>;
+  return content;
 }
