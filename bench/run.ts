@@ -8,6 +8,7 @@ import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchBigDocument } from './bigDocument';
 import { benchCluster } from './cluster';
 import { benchColdLoad } from './coldLoad';
 import { benchDurability } from './durability';
@@ -27,11 +28,12 @@ const peerBenchmarks: Record<string, () => Promise<void>> = {
   durability: benchDurability,
 };
 
-/** Benchmarks that run only when named: propagation needs a built app and a Chromium, cluster a redis-server. */
+/** Benchmarks that run only when named: propagation, local-first and big-document need a built app and a Chromium, cluster a redis-server. */
 const namedOnly: Record<string, () => Promise<void>> = {
   propagation: benchPropagation,
   'local-first': benchLocalFirst,
   cluster: benchCluster,
+  'big-document': benchBigDocument,
 };
 
 const all = { ...peerBenchmarks, ...namedOnly };
