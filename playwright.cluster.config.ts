@@ -8,7 +8,7 @@ export default defineConfig({
   testDir: 'e2e-cluster',
   fullyParallel: false,
   workers: 1, // every test runs a Redis, two or three relays and up to two browsers: one at a time on 2 cores
-  retries: 0, // a flaky convergence test is a bug report (STYLE.md §10)
+  retries: 0, // no retries: a flaky convergence test is a bug report
   timeout: 90_000,
   expect: { timeout: 15_000 },
   reporter: [['list']],

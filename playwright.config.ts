@@ -14,7 +14,7 @@ export default defineConfig({
   testDir: 'e2e',
   fullyParallel: true,
   workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 2,
-  retries: 0, // a flaky convergence test is a bug report (STYLE.md §10)
+  retries: 0, // no retries: a flaky convergence test is a bug report
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['html', { open: 'never' }]],

@@ -3,6 +3,7 @@
  * leader with its own SQLite store; Redis pub/sub joins them; catch-up by
  * state vectors heals what pub/sub loses.
  *
+ * Rules K1–K7 of docs/PROTOCOL.md:
  * K1 Users on different relays typing at once end with equal documents, every token once.
  * K2 Stock y-websocket clients on different relays see each other's writes.
  * K3 Redis killed mid-typing and restarted: converge without any reload.

@@ -1,6 +1,8 @@
 /**
+ * Rules C1–C3 of docs/PROTOCOL.md:
  * C1 Tabs typing at once into one document end with identical documents.
  * C2 Every token anyone typed is present exactly once (nothing lost, nothing doubled).
+ * C3 Tabs opening a new document together get one empty paragraph (the seed, once).
  */
 import { expect, occurrences, test, tokens, type Actor } from './fixtures';
 
@@ -43,7 +45,7 @@ test('C1+C2: alice and bob type concurrently; both editors end equal with every 
   expect(order('b')).toEqual(bobWords);
 });
 
-test('C1: three tabs opening a new document together get one empty paragraph', async ({ alice, bob, carol, room }) => {
+test('C3: three tabs opening a new document together get one empty paragraph', async ({ alice, bob, carol, room }) => {
   await Promise.all([alice.open(room), bob.open(room), carol.open(room)]);
   for (const actor of [alice, bob, carol]) {
     expect(await actor.document()).toEqual([{ type: 'paragraph', children: [{ text: '', marks: [] }] }]);

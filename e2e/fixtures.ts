@@ -1,5 +1,5 @@
 /**
- * Named actors for multi-user specs (STYLE.md §10): `alice`, `bob` and `carol`
+ * Named actors for multi-user specs: `alice`, `bob` and `carol`
  * each get their own browser context — separate storage, separate sockets —
  * and a name and colour of their own.
  */

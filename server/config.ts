@@ -64,7 +64,11 @@ export interface RelayLimits {
   readonly maxUpdateStructs: number;
   /** Token bucket per socket: frames allowed in a burst (RATE_LIMIT_BURST). */
   readonly rateLimitBurst: number;
-  /** Token bucket per socket: frames per second refilled; an empty bucket closes with 4429 (RATE_LIMIT_PER_S). */
+  /**
+   * Token bucket per socket: frames per second refilled (RATE_LIMIT_PER_S). Past
+   * the bucket the relay stops reading the socket until it refills: the client
+   * is slowed, never closed (an honest burst must not shut it out).
+   */
   readonly rateLimitPerS: number;
   /** Open WebSockets per client IP; past it the upgrade is refused with HTTP 429 (MAX_CONNECTIONS_PER_IP). */
   readonly maxConnectionsPerIp: number;
@@ -76,10 +80,11 @@ export interface RelayLimits {
   readonly maxRoomsLoaded: number;
   /**
    * Updates one socket may have waiting for missing dependencies (structs they
-   * build on that the relay has not seen yet); past it, close 4400 (MAX_PENDING_UPDATES).
+   * build on that the relay has not seen yet); past it, close 4503, transient:
+   * the client reconnects and resends them in order (MAX_PENDING_UPDATES).
    */
   readonly maxPendingUpdates: number;
-  /** How long such an update may wait for its dependencies: close 4400 after (PENDING_UPDATE_TIMEOUT_MS). */
+  /** How long such an update may wait for its dependencies: close 4503 after, transient (PENDING_UPDATE_TIMEOUT_MS). */
   readonly pendingUpdateTimeoutMs: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The update pre-scan (updateScan.ts): it must accept everything Yjs writes,
+ * The update pre-scan (updateScan.ts), rules U1–U4 of docs/PROTOCOL.md: it must accept everything Yjs writes,
  * see exactly the dependencies Yjs would leave pending, and refuse the crafted
  * kinds (yjs#479/#687) in time linear in their bytes.
  *

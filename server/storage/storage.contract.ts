@@ -1,6 +1,6 @@
 /**
- * The contract every Storage adapter passes (STYLE.md §8). Rules are numbered
- * S1…; the tests name the rule they check.
+ * The contract every Storage adapter passes: rules S1–S5 of docs/PROTOCOL.md;
+ * the tests name the rule they check.
  *
  * S1 append + load gives back the document that produced the updates.
  * S2 compaction preserves the state, empties the log, and later appends still load.
