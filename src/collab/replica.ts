@@ -16,6 +16,7 @@ import { ACKS_QUERY_PARAM, MessageType } from '../protocol/constants';
 import { shareKeyParams } from './access';
 import { isSeeded, seedUpdate } from '../protocol/seed';
 import { instrumentedSocketClass } from './instrumentedSocket';
+import { sendBigChangesInPieces } from './piecewiseSending';
 import { SELECTION_STORAGE_ORIGIN } from './origins';
 import { SaveTracker, type EditTiming, type SaveState } from './saveTracker';
 import { UnloadJournal } from './unloadJournal';
@@ -107,6 +108,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     params: { [ACKS_QUERY_PARAM]: '1', ...shareKeyParams() }, // the share key of a protected document, if any
     WebSocketPolyfill: instrumentedSocketClass({ delayMs: () => delayMs, sending: (frame) => tracker.frameSent(frame) }),
   });
+  sendBigChangesInPieces(provider); // a paste or an offline backlog of megabytes travels as many small updates
   (provider.messageHandlers as MessageHandler[])[MessageType.saved] = (_encoder, decoder) => {
     const ack = readSavedBody(decoder);
     relayStateVector = Y.decodeStateVector(ack.stateVector);

@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import { SELECTION_STORAGE_ORIGIN } from '../collab/origins';
 import { CONTENT_ROOT } from '../protocol/document';
 import { withRichText } from './richText/withRichText';
+import { BIG_PASTE_ORIGIN, withBigPaste } from './bigPaste';
 import { cacheRootDelta } from './rootDeltaCache';
 import type { ConcordEditor, PresenceUser } from './schema';
 import { tabId, withStableSelection } from './stableSelection';
@@ -51,10 +52,11 @@ export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user
   const { applyRemoteEvents } = history;
   history.applyRemoteEvents = (events, origin) => {
     applyRemoteEvents(events, origin);
-    if (origin !== history.positionStorageOrigin) history.undoManager.stopCapturing();
+    if (origin !== history.positionStorageOrigin && origin !== BIG_PASTE_ORIGIN) history.undoManager.stopCapturing();
   };
+  history.undoManager.trackedOrigins.add(BIG_PASTE_ORIGIN); // a big paste's middle blocks are this user's edit
   const cursors = withCursors(history, awareness, { cursorDataField: 'user', data: user });
-  const editor = withReact(withRichText(cursors)) as ConcordEditor;
+  const editor = withBigPaste(withReact(withRichText(cursors))) as ConcordEditor;
   // Big documents: slate-react groups the body's blocks into nested chunks and
   // re-renders only the chunk a change touched (not every block), and each
   // lowest chunk skips layout while off screen (renderChunk, content-visibility).

@@ -152,17 +152,30 @@ export function closeCodeReason(code: number): string {
  * environment variable, see server/config.ts and README.md).
  */
 export const Limits = {
-  /** Largest frame the relay accepts (1 MiB); larger frames close the socket with 1009. */
-  MAX_FRAME_BYTES: 1_048_576,
+  /**
+   * Largest frame the relay accepts (32 MiB); a larger frame is refused from its
+   * header, before it is buffered, and closes the socket with 1009. Real
+   * documents stay far below it: 10,000 paragraphs are 1.4 MB as one update, a
+   * 15,000-line paste 1.3 MB; a stock y-websocket client sends its whole offline
+   * backlog as one frame, so the limit must hold what a person can write
+   * offline. Concord's own tab never sends more than about 128 KiB in one frame
+   * (src/protocol/updatePieces.ts). What a frame can cost to decode is bounded
+   * by MAX_UPDATE_STRUCTS, not by this.
+   */
+  MAX_FRAME_BYTES: 32 * 1_048_576,
   /** Largest awareness state (one user's presence, JSON) in bytes; larger closes the socket with 1009. */
   MAX_AWARENESS_BYTES: 16_384,
   /**
    * Decode budget of one Yjs update: at most this many structs plus delete
    * ranges. Checked by a linear pre-scan before Yjs decodes it; over budget
    * closes with 4400. For scale: the whole automerge-paper trace (259,778
-   * edits) as one update is 13,610; Yjs integrates about 300,000 a second here.
+   * edits) as one update is 13,610; a paste of 15,000 lines 45,000, of 55,000
+   * lines (7 MB) 165,000; a full 32 MiB frame of such text about 750,000. Yjs
+   * integrates about 300,000 a second here, so one update can hold the event
+   * loop for about 3 s at most (updates that build on missing structs never
+   * reach Yjs: they wait on their socket, see room.ts).
    */
-  MAX_UPDATE_STRUCTS: 100_000,
+  MAX_UPDATE_STRUCTS: 1_000_000,
 } as const;
 
 /**
