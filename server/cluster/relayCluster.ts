@@ -121,7 +121,15 @@ export class RelayCluster implements ClusterLink {
 
   start(directory: RoomDirectory): void {
     this.directory = directory;
-    this.transport.onMessage((channel, message) => this.receive(channel, message));
+    this.transport.onMessage((channel, message) => {
+      try {
+        this.receive(channel, message);
+      } catch (error) {
+        // A message that trips a bug is dropped (anti-entropy heals what it carried); the relay carries on.
+        this.metrics.handlerErrors.inc();
+        this.log.error({ channel, err: error }, 'error while handling a cluster message; dropped');
+      }
+    });
     this.transport.onUp(() => this.linkUp());
     this.transport.onDown(() => {
       this.metrics.redisConnected.set(0);

@@ -27,8 +27,14 @@ export class Rooms implements RoomDirectory {
     private readonly cluster: ClusterLink = nullCluster('local'),
   ) {
     this.batcher = new WriteBatcher(storage, metrics, log, (room, appended) => {
-      room.afterCommit(appended);
-      if (room.logLength >= this.config.compactAfterUpdates) this.compact(room);
+      try {
+        room.afterCommit(appended);
+        if (room.logLength >= this.config.compactAfterUpdates) this.compact(room);
+      } catch (error) {
+        // One room's trouble must not stop the acks of the others (or the process).
+        metrics.handlerErrors.inc();
+        log.error({ room: room.name, err: error }, 'error after a commit (acks, compaction)');
+      }
     });
     const sweepEveryMs = Math.max(250, Math.min(10_000, Math.floor(config.roomIdleUnloadMs / 2)));
     this.sweeper = setInterval(() => this.unloadIdle(), sweepEveryMs);
