@@ -11,7 +11,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeAwareness as awarenessFrame, encodeQueryAwareness, encodeSyncStep2, encodeUpdate } from '../../src/protocol/codec';
-import { CloseCode, Limits, MessageType, Role, type AccessAnswer, type CreatedDocument } from '../../src/protocol/constants';
+import { CloseCode, MessageType, Role, type AccessAnswer, type CreatedDocument } from '../../src/protocol/constants';
 import { DATABASE_FILE } from '../app';
 import { SECRET_FILE } from '../access/secret';
 import { openSqliteStorage } from '../storage/sqlite';
@@ -85,10 +85,10 @@ function pendingBomb(clients: number): Uint8Array {
 
 describe('limits (H1)', () => {
   it('H1: a frame over max frame bytes closes with 1009; 100 attempts leave RSS bounded; the room carries on', async () => {
-    await start();
+    await start({ MAX_FRAME_BYTES: String(1_048_576) }); // 1 MiB, whatever the default: 100 MiB are sent
     const alice = connect('big');
     await typeAndSave(alice, 'kept');
-    const oversize = new Uint8Array(Limits.MAX_FRAME_BYTES + 1);
+    const oversize = new Uint8Array(relay!.config.limits.maxFrameBytes + 1);
     const rssBefore = process.memoryUsage().rss;
     for (let i = 0; i < 100; i++) {
       const mallory = connect('big', '', { sync: false });
@@ -259,7 +259,7 @@ describe('crafted updates (H2, H3)', () => {
     const alice = connect('bomb');
     await typeAndSave(alice, 'a');
     const bomb = pendingBomb(70_000);
-    expect(bomb.length).toBeLessThan(Limits.MAX_FRAME_BYTES);
+    expect(bomb.length).toBeLessThan(relay!.config.limits.maxFrameBytes);
     const mallory = connect('bomb', '', { sync: false });
     await mallory.opened;
     mallory.send(updateFrame(bomb));

@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeQueryAwareness, encodeSaved, encodeSyncStep2, encodeUpdate } from '../../src/protocol/codec';
-import { CloseCode, Limits, MessageType } from '../../src/protocol/constants';
+import { CloseCode, MessageType } from '../../src/protocol/constants';
 import { CONTENT_ROOT } from '../../src/protocol/document';
 import { DATABASE_FILE } from '../app';
 import { openSqliteStorage } from '../storage/sqlite';
@@ -106,10 +106,12 @@ describe('relay', () => {
   });
 
   it('R3: a frame over MAX_FRAME_BYTES closes with 1009, the room carries on', async () => {
+    await relay.stop();
+    relay = await startTestRelay({ MAX_FRAME_BYTES: String(1_048_576) });
     const alice = connect('r3big');
     const mallory = connect('r3big', '', { sync: false });
     await Promise.all([alice.opened, mallory.opened]);
-    mallory.send(new Uint8Array(Limits.MAX_FRAME_BYTES + 1));
+    mallory.send(new Uint8Array(relay.config.limits.maxFrameBytes + 1));
     expect(await mallory.closed).toBe(CloseCode.tooBig);
     alice.doc.getText('title').insert(0, 'still here');
     await alice.until(() => alice.acks.some((a) => a.committedUpdateFrames >= 2), 'alice saved');
