@@ -12,7 +12,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { readSavedBody } from '../protocol/codec';
-import { ACKS_QUERY_PARAM, MessageType } from '../protocol/constants';
+import { ACKS_QUERY_PARAM, CloseCode, closeCodeIsPermanent, closeCodeReason, MessageType } from '../protocol/constants';
 import { shareKeyParams } from './access';
 import { isSeeded, seedUpdate } from '../protocol/seed';
 import { instrumentedSocketClass } from './instrumentedSocket';
@@ -22,7 +22,8 @@ import { SaveTracker, type EditTiming, type SaveState } from './saveTracker';
 import { UnloadJournal } from './unloadJournal';
 import { UpdateLog } from './updateLog';
 
-export type ConnectionState = 'connecting' | 'connected' | 'offline';
+/** `refused`: the relay closed with a code after which reconnecting cannot help (see `refusal`). */
+export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'refused';
 
 export interface ReplicaStatus {
   connection: ConnectionState;
@@ -37,6 +38,12 @@ export interface ReplicaStatus {
   delayMs: number;
   /** When the provider retries after losing the relay (Date.now() ms), or null. */
   reconnectAt: number | null;
+  /**
+   * Why the relay refused this tab, in words, when it closed with a permanent
+   * code (closeCodeMeaning): the tab stops reconnecting (it would send the same
+   * thing again) and keeps every edit, until the user retries.
+   */
+  refusal: { code: number; reason: string } | null;
 }
 
 export interface Replica {
@@ -56,6 +63,8 @@ export interface Replica {
   /** The offline switch: cuts (or restores) this tab's link to the relay. */
   setSwitchedOff(off: boolean): void;
   setDelay(ms: number): void;
+  /** After a refusal: connect again (e.g. once the relay's limits were raised). */
+  retry(): void;
   connect(): void;
   destroy(): void;
 }
@@ -69,6 +78,10 @@ export const MAX_DELAY_MS = 2_000;
 export function relayUrl(location: Location = window.location): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}/ws`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 const SEED_ORIGIN = Symbol('seed');
@@ -86,17 +99,26 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
   let everFailed = false;
   let lastInputAt: number | null = null;
   let relayStateVector = new Map<number, number>();
+  let refusal: ReplicaStatus['refusal'] = null;
+  let largestFrameSent = 0; // on the current socket, to say what a 1009 refused
   let snapshot: ReplicaStatus;
 
   const emit = () => {
     snapshot = {
-      connection: switchedOff || (!provider.synced && (everSynced || everFailed)) ? 'offline' : provider.synced ? 'connected' : 'connecting',
+      connection: refusal
+        ? 'refused'
+        : switchedOff || (!provider.synced && (everSynced || everFailed))
+          ? 'offline'
+          : provider.synced
+            ? 'connected'
+            : 'connecting',
       save: tracker.state,
       pending: tracker.pending,
       loaded: snapshot?.loaded || provider.synced || (local.synced && isSeeded(doc)),
       switchedOff,
       delayMs,
-      reconnectAt: switchedOff || provider.synced ? null : reconnectAt,
+      reconnectAt: switchedOff || provider.synced || refusal ? null : reconnectAt,
+      refusal,
     };
     for (const listener of listeners) listener();
   };
@@ -106,7 +128,13 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     connect: false,
     disableBc: true, // tabs talk through the relay only (DESIGN.md §4)
     params: { [ACKS_QUERY_PARAM]: '1', ...shareKeyParams() }, // the share key of a protected document, if any
-    WebSocketPolyfill: instrumentedSocketClass({ delayMs: () => delayMs, sending: (frame) => tracker.frameSent(frame) }),
+    WebSocketPolyfill: instrumentedSocketClass({
+      delayMs: () => delayMs,
+      sending: (frame) => {
+        largestFrameSent = Math.max(largestFrameSent, frame.length);
+        tracker.frameSent(frame);
+      },
+    }),
   });
   sendBigChangesInPieces(provider); // a paste or an offline backlog of megabytes travels as many small updates
   (provider.messageHandlers as MessageHandler[])[MessageType.saved] = (_encoder, decoder) => {
@@ -127,11 +155,23 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
   });
 
   provider.on('status', ({ status }) => {
-    if (status === 'connected') tracker.socketOpened();
+    if (status === 'connected') {
+      largestFrameSent = 0;
+      tracker.socketOpened();
+    }
     if (status === 'disconnected') tracker.socketClosed();
     emit();
   });
-  provider.on('connection-close', () => {
+  provider.on('connection-close', (event: CloseEvent | null) => {
+    const code = event?.code ?? 1006;
+    if (!switchedOff && closeCodeIsPermanent(code)) {
+      // Reconnecting would meet the same refusal (y-websocket itself retries after 1009): stop, and say why.
+      const sent = code === CloseCode.tooBig && largestFrameSent > 0 ? ` The largest message this tab sent was ${formatBytes(largestFrameSent)}.` : '';
+      refusal = { code, reason: `${closeCodeReason(code)}${sent} Your edits are kept in this browser.` };
+      provider.disconnect();
+      emit();
+      return;
+    }
     // Every closed or failed socket: y-websocket retries after min(2^n × 100 ms,
     // maxBackoffTime), with n bumped right after this event.
     setTimeout(() => {
@@ -198,6 +238,11 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
       else sessionStorage.removeItem(switchKey(room));
       if (off) provider.disconnect();
       else provider.connect();
+      emit();
+    },
+    retry() {
+      refusal = null;
+      if (!switchedOff) provider.connect();
       emit();
     },
     setDelay(ms) {

@@ -28,6 +28,7 @@ const CONNECTING: ReplicaStatus = {
   switchedOff: false,
   delayMs: 0,
   reconnectAt: null,
+  refusal: null,
 };
 
 export function useReplicaStatus(replica: Replica | null): ReplicaStatus {

@@ -103,6 +103,14 @@ function DocumentView({ room, role }: { room: string; role: Role }) {
           {inspecting ? 'Hide replication' : 'Show replication'}
         </button>
       </div>
+      {replica && status.refusal && (
+        <div className="refusal" data-testid="refusal" data-code={status.refusal.code} role="alert">
+          <strong>The relay refused this tab.</strong> {status.refusal.reason}{' '}
+          <button type="button" data-testid="retry-connection" onClick={() => replica.retry()}>
+            Try again
+          </button>
+        </div>
+      )}
       <div className="document-columns">
         <main className="document-body">
           {replica && status.loaded ? (

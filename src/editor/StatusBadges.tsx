@@ -1,13 +1,18 @@
 /** Connection and save status, per the selector contract (DESIGN.md §3). */
 import type { ReplicaStatus } from '../collab/replica';
 
-const CONNECTION_LABEL = { connecting: 'Connecting…', connected: 'Connected', offline: 'Offline — edits kept here' } as const;
+const CONNECTION_LABEL = { connecting: 'Connecting…', connected: 'Connected', offline: 'Offline — edits kept here', refused: 'Refused by the relay' } as const;
 const SAVE_LABEL = { saving: 'Saving…', saved: 'Saved' } as const;
 
 export function StatusBadges({ status }: { status: ReplicaStatus }) {
   return (
     <div className="status-badges" role="status" aria-live="polite">
-      <span className={`badge connection ${status.connection}`} data-testid="connection-status" data-state={status.connection}>
+      <span
+        className={`badge connection ${status.connection}`}
+        data-testid="connection-status"
+        data-state={status.connection}
+        title={status.refusal?.reason}
+      >
         {CONNECTION_LABEL[status.connection]}
       </span>
       <span

@@ -5,7 +5,7 @@
  * UndoManager tracking only this editor's origin) → remote cursors via
  * awareness → rich-text rules → React.
  */
-import { withCursors, withYHistory, withYjs, type YjsEditor } from '@slate-yjs/core';
+import { withCursors, withYHistory, withYjs } from '@slate-yjs/core';
 import { createEditor, Editor } from 'slate';
 import { withReact } from 'slate-react';
 import type { Awareness } from 'y-protocols/awareness';
@@ -15,24 +15,9 @@ import { CONTENT_ROOT } from '../protocol/document';
 import { withRichText } from './richText/withRichText';
 import { BIG_PASTE_ORIGIN, withBigPaste } from './bigPaste';
 import { cacheRootDelta } from './rootDeltaCache';
+import { withRootEvents } from './rootEvents';
 import type { ConcordEditor, PresenceUser } from './schema';
 import { tabId, withStableSelection } from './stableSelection';
-
-/**
- * A transaction that only sets attributes of the body's root (every tab's
- * stored caret positions live there, see stableSelection.ts) changes nothing
- * Slate shows, but @slate-yjs/core would still translate its event, and
- * reading a root event's `delta` walks every block of the document. Such
- * events are dropped before translation; the wrappers above still see the
- * call (caret restore, undo capture).
- */
-function skipRootAttributeEvents(editor: YjsEditor): void {
-  const { applyRemoteEvents } = editor;
-  const root = editor.sharedRoot;
-  const touchesContent = (event: Y.YEvent<Y.XmlText>) =>
-    event.target !== root || (event.transaction.changed.get(root as unknown as Y.AbstractType<Y.YEvent<Y.XmlText>>)?.has(null) ?? false);
-  editor.applyRemoteEvents = (events, origin) => applyRemoteEvents(events.filter(touchesContent), origin);
-}
 
 /**
  * Blocks per chunk of the body (slate-react's chunking). A keystroke re-renders
@@ -44,7 +29,7 @@ export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user
   const sharedRoot = doc.get(CONTENT_ROOT, Y.XmlText);
   cacheRootDelta(sharedRoot); // path lookups independent of the document's length
   const yjsEditor = withYjs(createEditor(), sharedRoot, { autoConnect: false, positionStorageOrigin: SELECTION_STORAGE_ORIGIN });
-  skipRootAttributeEvents(yjsEditor);
+  withRootEvents(yjsEditor); // block-list changes without a per-block cost
   const bound = withStableSelection(yjsEditor, tabId());
   const history = withYHistory(bound);
   // A peer's edit ends your current undo step: undo takes back what you typed
