@@ -15,9 +15,9 @@ export interface RelayProcess {
   stop(): Promise<void>;
 }
 
-function launch(port: number, dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+function launch(port: number, dataDir: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -37,9 +37,10 @@ function exited(child: ChildProcess): Promise<void> {
     : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startRelayProcess(): Promise<RelayProcess> {
+/** `env`: settings of this relay (e.g. `{ MAX_FRAME_BYTES: '1048576' }`), kept across restarts. */
+export async function startRelayProcess(env: Record<string, string> = {}): Promise<RelayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'concord-e2e-relay-'));
-  let { child, port } = await launch(0, dataDir);
+  let { child, port } = await launch(0, dataDir, env);
   return {
     get url() {
       return `http://127.0.0.1:${port}`;
@@ -53,7 +54,7 @@ export async function startRelayProcess(): Promise<RelayProcess> {
       await exited(child);
     },
     async restart() {
-      ({ child, port } = await launch(port, dataDir));
+      ({ child, port } = await launch(port, dataDir, env));
     },
     async stop() {
       child.kill('SIGTERM');

@@ -9,7 +9,8 @@
  * - the answer to the relay's sync step 1 on every (re)connect: everything the
  *   relay lacks, as one `step 2` message — a whole offline backlog.
  * Both are replaced here by the same thing when the change is bigger than
- * UPDATE_PIECE_BYTES: its pieces, each sent as an ordinary `update` message
+ * UPDATE_PIECE_BYTES: its pieces, each sent as an ordinary `update` message,
+ * except that the answer to a step 1 sends its last piece as the `step 2`
  * (the relay treats step 2 and update alike: apply, store, ack, forward).
  * Smaller changes go exactly as before.
  */
@@ -45,8 +46,9 @@ export function sendBigChangesInPieces(provider: WebsocketProvider, pieceBytes =
     if (decoding.peekVarUint(decoder) !== SyncStep.step1) return handleSync(encoder, decoder, p, emitSynced, messageType);
     decoding.readVarUint(decoder);
     const missing = Y.encodeStateAsUpdate(doc, decoding.readVarUint8Array(decoder));
+    // The last piece goes as the step 2: the save tracker counts every edit made
+    // offline as carried by that frame, which the relay acks after all before it.
     const pieces = splitUpdate(missing, pieceBytes);
-    if (pieces.length === 1) send(encodeSyncStep2(missing));
-    else for (const piece of pieces) send(encodeUpdate(piece));
+    pieces.forEach((piece, i) => send(i === pieces.length - 1 ? encodeSyncStep2(piece) : encodeUpdate(piece)));
   };
 }

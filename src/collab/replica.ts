@@ -81,7 +81,7 @@ export function relayUrl(location: Location = window.location): string {
 }
 
 function formatBytes(bytes: number): string {
-  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
+  return bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.round(bytes / 1_000)} kB`;
 }
 
 const SEED_ORIGIN = Symbol('seed');
