@@ -126,7 +126,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
 
   const provider = new WebsocketProvider(serverUrl, room, doc, {
     connect: false,
-    disableBc: true, // tabs talk through the relay only (DESIGN.md §4)
+    disableBc: true, // tabs talk through the relay only: a same-origin BroadcastChannel would bypass it (and the offline switch)
     params: { [ACKS_QUERY_PARAM]: '1', ...shareKeyParams() }, // the share key of a protected document, if any
     WebSocketPolyfill: instrumentedSocketClass({
       delayMs: () => delayMs,

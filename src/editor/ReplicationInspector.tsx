@@ -8,7 +8,7 @@ import { useEffect, useReducer, useRef } from 'react';
 import * as Y from 'yjs';
 import { peerUser } from '../collab/presence';
 import type { Replica, ReplicaStatus } from '../collab/replica';
-import { SEED_CLIENT_ID } from '../protocol/document';
+import { LEGACY_SEED_CLIENT_ID, SEED_CLIENT_ID } from '../protocol/document';
 
 interface Writer {
   name: string;
@@ -34,7 +34,12 @@ function useDocumentTicks(doc: Y.Doc): void {
 export function ReplicationInspector({ replica, status }: { replica: Replica; status: ReplicaStatus }) {
   useDocumentTicks(replica.doc);
   // Names of writers stay known after they leave.
-  const writers = useRef(new Map<number, Writer>([[SEED_CLIENT_ID, { name: 'new-document seed (relay)', color: '#6b7280' }]]));
+  const writers = useRef(
+    new Map<number, Writer>([
+      [SEED_CLIENT_ID, { name: 'new-document seed (relay)', color: '#6b7280' }],
+      [LEGACY_SEED_CLIENT_ID, { name: 'new-document seed (older documents)', color: '#6b7280' }],
+    ]),
+  );
   replica.awareness.getStates().forEach((state, clientId) => {
     const user = peerUser(state);
     if (user) writers.current.set(clientId, user);

@@ -1,4 +1,4 @@
-/** Connection and save status, per the selector contract (DESIGN.md §3). */
+/** Connection and save status, per the selector contract (README, "Selectors for your own Playwright tests"). */
 import type { ReplicaStatus } from '../collab/replica';
 
 const CONNECTION_LABEL = { connecting: 'Connecting…', connected: 'Connected', offline: 'Offline — edits kept here', refused: 'Refused by the relay' } as const;

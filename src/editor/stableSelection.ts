@@ -6,7 +6,7 @@
  * applies a block split (a peer's Enter) by deleting the tail of the block and
  * inserting a *copy* of it as a new block, so a relative position anchored in
  * the tail points at deleted characters afterwards and the caret falls back to
- * the end of the first block (STACK.md). The library's answer is "stored
+ * the end of the first block. The library's answer is "stored
  * positions": relative positions kept as attributes of the shared root, which
  * the peer that splits (or merges, or moves) a block migrates to the copy in
  * the same transaction. So each tab stores its selection there, under a key of
