@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import { CloseCode } from '../src/protocol/constants';
 import { Access } from './access/access';
 import { loadOrCreateSecret } from './access/secret';
+import { ClassroomStore } from './classroom/classroomStore';
 import { createCluster } from './cluster/createCluster';
 import type { Transport } from './cluster/transport';
 import type { Config } from './config';
 import { createRequestHandler } from './http';
 import { createLogger, type Logger } from './log';
 import { createMetrics } from './metrics';
+import { Partitions } from './relay/partition';
 import { attachRelay } from './relay/relay';
 import { Rooms } from './relay/rooms';
 import { openSqliteStorage } from './storage/sqlite';
@@ -39,10 +41,14 @@ export async function startConcord(
 ): Promise<Concord> {
   const metrics = createMetrics();
   const storage = openSqliteStorage(join(config.dataDir, DATABASE_FILE));
-  const access = new Access(join(config.dataDir, DATABASE_FILE), loadOrCreateSecret(config.dataDir));
+  const secret = loadOrCreateSecret(config.dataDir);
+  const access = new Access(join(config.dataDir, DATABASE_FILE), secret);
+  const classrooms = new ClassroomStore(join(config.dataDir, DATABASE_FILE), secret);
   const cluster = createCluster(config.cluster, metrics, log, clusterTransport);
   const rooms = new Rooms(storage, config, metrics, log, cluster);
   cluster.start(rooms);
+  const partitions = new Partitions(classrooms, rooms, log);
+  let port = config.port;
   let relay: ReturnType<typeof attachRelay> | null = null;
   const server = createServer(
     createRequestHandler({
@@ -51,9 +57,10 @@ export async function startConcord(
       health: () => ({ rooms: rooms.size, connections: relay?.connections.size ?? 0, cluster: cluster.status() }),
       access,
       log,
+      classrooms: { partitions, log, address: () => ({ host: config.host, port, publicUrl: config.publicUrl }) },
     }),
   );
-  relay = attachRelay(server, { rooms, metrics, log, config, access });
+  relay = attachRelay(server, { rooms, metrics, log, config, access, partitions });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -62,7 +69,7 @@ export async function startConcord(
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   log.info({ host: config.host, port, dataDir: config.dataDir, cluster: cluster.status() }, 'concord relay listening');
 
   let closing: Promise<void> | null = null;
@@ -82,6 +89,7 @@ export async function startConcord(
         rooms.closeAll();
         storage.close();
         access.close();
+        classrooms.close();
         metrics.stop();
         log.info('concord relay stopped');
       })();

@@ -35,6 +35,12 @@ export interface Config {
   readonly allowedOrigins: readonly string[];
   /** Joining other relays through Redis (server/cluster/); see `ClusterConfig`. */
   readonly cluster: ClusterConfig;
+  /**
+   * The address students are given in share links and QR codes (PUBLIC_URL, an
+   * http(s) origin, default none: the LAN address when HOST is 0.0.0.0, see
+   * server/classroom/publicAddress.ts).
+   */
+  readonly publicUrl: string | null;
 }
 
 /** Several relays, one document: each relay a leader with its own store, joined through Redis pub/sub. */
@@ -177,6 +183,21 @@ export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env): Cluster
   });
 }
 
+function publicUrl(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(name, `expected a URL like http://concord.school.example:1234, got "${raw}"`);
+  }
+  if (!/^https?:$/.test(parsed.protocol) || (parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.hash) {
+    throw new ConfigError(name, `expected an http(s) origin (scheme://host[:port], no path), got "${raw}"`);
+  }
+  return parsed.origin;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = text(env, 'LOG_LEVEL', 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -196,5 +217,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: loadLimits(env),
     allowedOrigins: Object.freeze(origins(env, 'ALLOWED_ORIGINS')),
     cluster: loadClusterConfig(env),
+    publicUrl: publicUrl(env, 'PUBLIC_URL'),
   });
 }

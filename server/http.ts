@@ -9,6 +9,7 @@ import sirv from 'sirv';
 import { Paths } from '../src/protocol/constants';
 import type { Access } from './access/access';
 import { handleApi } from './api';
+import { handleClassroomApi, type ClassroomApiDeps } from './api/classrooms';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 
@@ -18,9 +19,11 @@ export interface HttpDeps {
   health: () => Record<string, unknown>;
   access: Access;
   log: Logger;
+  /** The classroom API (server/api/classrooms.ts). */
+  classrooms?: ClassroomApiDeps;
 }
 
-export function createRequestHandler({ staticDir, metrics, health, access, log }: HttpDeps) {
+export function createRequestHandler({ staticDir, metrics, health, access, log, classrooms }: HttpDeps) {
   const built = existsSync(join(staticDir, 'index.html'));
   // `dev: true` makes sirv look each file up per request instead of from a list
   // made at start: a rebuild while the relay runs (new hashed names, old ones
@@ -32,7 +35,9 @@ export function createRequestHandler({ staticDir, metrics, health, access, log }
     const url = new URL(request.url ?? '/', 'http://relay.invalid');
     const path = url.pathname;
     if (path.startsWith('/api/')) {
-      if (!handleApi(request, response, url, access, log)) {
+      const handled =
+        (classrooms !== undefined && handleClassroomApi(request, response, url, classrooms)) || handleApi(request, response, url, access, log);
+      if (!handled) {
         response.writeHead(404, { 'Content-Type': 'application/json' });
         response.end(JSON.stringify({ error: 'no such API path' }));
       }

@@ -23,6 +23,7 @@ import type { Logger } from '../log';
 import { closeKind, type LimitName, type Metrics } from '../metrics';
 import { Connection, TokenBucket } from './connection';
 import { ProtocolError, closeAfterHandlerError, closeFor } from './protocolError';
+import type { Partitions } from './partition';
 import type { Rooms } from './rooms';
 
 export interface Relay {
@@ -67,12 +68,15 @@ export function attachRelay(
     log,
     config,
     access,
+    partitions,
   }: {
     rooms: Rooms;
     metrics: Metrics;
     log: Logger;
     config: Pick<Config, 'pingIntervalMs' | 'limits' | 'allowedOrigins'>;
     access: Access;
+    /** Classrooms: routes a student's socket to its group's leader while partitioned (partition.ts). */
+    partitions?: Partitions;
   },
 ): Relay {
   const { limits } = config;
@@ -108,6 +112,9 @@ export function attachRelay(
     if (!isValidRoomId(room)) return deny(400, 'invalid room id: use 1-64 characters from A-Z a-z 0-9 _ -');
     const decision = access.decide(room, url.searchParams.get(KEY_QUERY_PARAM));
     if (decision.status !== 200) return deny(decision.status, decision.error, { room });
+    const routed = partitions?.route(room, url.searchParams) ?? null;
+    if (routed?.refused) return deny(routed.status, routed.message, { room });
+    if (routed) room = routed.room; // a partitioned classroom: this student's group leader
     if ((perIp.get(ip) ?? 0) >= limits.maxConnectionsPerIp) {
       limitHit('connections_per_ip', { ip, room, status: 429 });
       return deny(429, `more than ${limits.maxConnectionsPerIp} connections from ${ip}`, { room });
@@ -117,11 +124,11 @@ export function attachRelay(
       return deny(503, `the relay holds ${limits.maxRoomsLoaded} rooms, all in use; try again later`, { room });
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      onConnection(ws, room, url.searchParams.get(ACKS_QUERY_PARAM) === '1', decision.role, ip);
+      onConnection(ws, room, url.searchParams.get(ACKS_QUERY_PARAM) === '1', routed?.role ?? decision.role, ip, routed);
     });
   });
 
-  function onConnection(ws: WebSocket, roomName: string, wantsAcks: boolean, role: Role, ip: string): void {
+  function onConnection(ws: WebSocket, roomName: string, wantsAcks: boolean, role: Role, ip: string, routed: ReturnType<Partitions['route']> = null): void {
     const bucket = new TokenBucket(limits.rateLimitBurst, limits.rateLimitPerS);
     const connection = new Connection(ws, roomName, wantsAcks, metrics, role, ip, bucket);
     const room = rooms.open(roomName);
@@ -198,6 +205,7 @@ export function attachRelay(
     });
     try {
       room.join(connection);
+      if (routed && !routed.refused) partitions!.joined(connection, routed.socket);
     } catch (error) {
       closeAfterHandlerError(connection, error, metrics, log);
     }
