@@ -10,6 +10,7 @@ import { Paths } from '../src/protocol/constants';
 import type { Access } from './access/access';
 import { handleApi } from './api';
 import { handleClassroomApi, type ClassroomApiDeps } from './api/classrooms';
+import { handleShareLinks } from './api/shareLinks';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 
@@ -36,7 +37,9 @@ export function createRequestHandler({ staticDir, metrics, health, access, log, 
     const path = url.pathname;
     if (path.startsWith('/api/')) {
       const handled =
-        (classrooms !== undefined && handleClassroomApi(request, response, url, classrooms)) || handleApi(request, response, url, access, log);
+        (classrooms !== undefined && handleClassroomApi(request, response, url, classrooms)) ||
+        handleShareLinks(request, response, url, access) ||
+        handleApi(request, response, url, access, log);
       if (!handled) {
         response.writeHead(404, { 'Content-Type': 'application/json' });
         response.end(JSON.stringify({ error: 'no such API path' }));
