@@ -1,8 +1,9 @@
 /**
  * The automerge-paper editing trace (Martin Kleppmann et al., from
  * github.com/automerge/automerge-perf via github.com/josephg/editing-traces;
- * CC BY 4.0, see bench/README.md) turned into Yjs updates, one per edit, as
- * one client typing it would send them.
+ * CC BY 4.0, see bench/README.md and bench/data/README-traces.md) turned into
+ * Yjs updates, one per edit, as one client typing it would send them. The
+ * gzipped trace is vendored in bench/data/ so a clone can run the benchmarks.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 
-export const TRACE_PATH = fileURLToPath(new URL('../../../shared/data/traces/automerge-paper.json.gz', import.meta.url));
+export const TRACE_PATH = fileURLToPath(new URL('../data/automerge-paper.json.gz', import.meta.url));
 
 export interface TraceUpdates {
   /** One Yjs update per edit, in order. */
