@@ -1,5 +1,6 @@
 /**
- * Entry point and routes: `/` start page, `/d/<room>` editor, `/lab` the lab.
+ * Entry point and routes: `/` start page, `/d/<room>` editor, `/lab` the lab,
+ * `/teach/<room>?key=<teacher key>` a classroom's teacher console.
  * Routes are plain page loads; each page is its own lazily loaded chunk.
  */
 import { StrictMode, Suspense, lazy } from 'react';
@@ -10,10 +11,16 @@ import './styles.css';
 const StartPage = lazy(() => import('./home/StartPage'));
 const DocumentPage = lazy(() => import('./editor/DocumentPage'));
 const LabPage = lazy(() => import('./lab/LabPage'));
+const TeacherConsole = lazy(() => import('./classroom/TeacherConsole'));
 
 function route(pathname: string) {
   if (pathname === '/' || pathname === '') return <StartPage />;
   if (pathname === '/lab' || pathname === '/lab/') return <LabPage />;
+  const teach = /^\/teach\/([^/]+)\/?$/.exec(pathname);
+  if (teach && isValidRoomId(decodeURIComponent(teach[1]))) {
+    const room = decodeURIComponent(teach[1]);
+    return <TeacherConsole key={room} room={room} />;
+  }
   const doc = /^\/d\/([^/]+)\/?$/.exec(pathname);
   if (doc) {
     const room = decodeURIComponent(doc[1]);

@@ -1,4 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import { attachClassroomChannel } from '../classroom/studentChannel';
 import { createReplica, type Replica, type ReplicaStatus } from './replica';
 
 /**
@@ -10,6 +11,7 @@ export function useReplica(room: string): Replica | null {
   const [replica, setReplica] = useState<Replica | null>(null);
   useEffect(() => {
     const created = createReplica(room);
+    attachClassroomChannel(created.provider); // a classroom's partition notices; the student id goes with every connection
     created.connect();
     setReplica(created);
     return () => {

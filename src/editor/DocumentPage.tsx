@@ -4,7 +4,10 @@ import { loadUser, saveUser } from '../collab/presence';
 import { rememberDocument } from '../collab/recentDocuments';
 import { usePeers } from '../collab/usePeers';
 import { useReplica, useReplicaStatus } from '../collab/useReplica';
-import { useAccess } from '../collab/access';
+import { shareKey, useAccess } from '../collab/access';
+import { PartitionBanner } from '../classroom/PartitionBanner';
+import { useClassroomNotice } from '../classroom/studentChannel';
+import { ShareButton } from '../share/ShareButton';
 import { Role } from '../protocol/constants';
 import { CollaborativeEditor } from './CollaborativeEditor';
 import { NetworkControls } from './NetworkControls';
@@ -51,6 +54,7 @@ function DocumentView({ room, role }: { room: string; role: Role }) {
   const replica = useReplica(room);
   const status = useReplicaStatus(replica);
   const peers = usePeers(replica?.awareness ?? null);
+  const classroom = useClassroomNotice(replica?.provider ?? null);
   const [user, setUser] = useState<PresenceUser>(() => loadUser());
   const [inspecting, setInspecting] = useState(false);
 
@@ -74,7 +78,8 @@ function DocumentView({ room, role }: { room: string; role: Role }) {
     saveUser(next);
     setUser(next);
   }, []);
-  const onTitle = useCallback((title: string) => rememberDocument(room, title), [room]);
+  // The key goes with the recent entry: a protected document reopened from the start page still opens.
+  const onTitle = useCallback((title: string) => rememberDocument(room, title, shareKey(), role), [room, role]);
 
   return (
     <div className="document-page">
@@ -89,7 +94,9 @@ function DocumentView({ room, role }: { room: string; role: Role }) {
           </span>
         )}
         <StatusBadges status={status} />
+        <ShareButton room={room} shareKey={shareKey()} />
       </header>
+      <PartitionBanner notice={classroom} />
       <div className="toolbar-row">
         <PresenceBar me={user} peers={peers} onChange={changeUser} />
         {replica && <NetworkControls replica={replica} status={status} />}

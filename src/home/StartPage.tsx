@@ -1,6 +1,8 @@
 /** `/`: start a new document, reopen a recent one, or go to the lab. */
 import { useState } from 'react';
-import { loadRecent } from '../collab/recentDocuments';
+import { loadClassrooms } from '../classroom/myClassrooms';
+import { NewClassroomButton } from '../classroom/NewClassroomButton';
+import { loadRecent, recentDocumentPath } from '../collab/recentDocuments';
 import { newRoomId, Paths, type CreatedDocument } from '../protocol/constants';
 import './home.css';
 
@@ -63,6 +65,7 @@ function formatWhen(openedAt: number): string {
 
 export default function StartPage() {
   const recent = loadRecent();
+  const classrooms = loadClassrooms();
   document.title = 'Concord';
   return (
     <main className="start-page">
@@ -76,7 +79,27 @@ export default function StartPage() {
           New document
         </a>
         <NewProtectedDocument />
+        <NewClassroomButton />
+        <p className="muted classroom-hint">
+          A classroom is a document for a whole class: students join by a link or QR code, and from the teacher's console you
+          split them into two datacenters, let both write, and heal the partition to watch the merge.
+        </p>
       </header>
+      {classrooms.length > 0 && (
+        <section className="start-section" aria-labelledby="classrooms-heading">
+          <h2 id="classrooms-heading">Your classrooms</h2>
+          <ul className="recent-list" data-testid="my-classrooms">
+            {classrooms.map((c) => (
+              <li key={c.room}>
+                <a href={c.teacherUrl}>Teacher console</a>
+                <span className="muted">
+                  {c.room} · {formatWhen(c.createdAt)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section className="start-section" aria-labelledby="recent-heading">
         <h2 id="recent-heading">Recent documents</h2>
         {recent.length === 0 ? (
@@ -85,7 +108,7 @@ export default function StartPage() {
           <ul className="recent-list" data-testid="recent-documents">
             {recent.map((doc) => (
               <li key={doc.room}>
-                <a href={Paths.document(doc.room)}>{doc.title.trim() || 'Untitled document'}</a>
+                <a href={recentDocumentPath(doc)}>{doc.title.trim() || 'Untitled document'}</a>
                 <span className="muted">
                   {doc.room} · {formatWhen(doc.openedAt)}
                 </span>
