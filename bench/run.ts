@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchBigDocument } from './bigDocument';
+import { benchClassroom } from './classroom';
 import { benchCluster } from './cluster';
 import { benchColdLoad } from './coldLoad';
 import { benchDurability } from './durability';
@@ -32,6 +33,7 @@ const peerBenchmarks: Record<string, () => Promise<void>> = {
 const namedOnly: Record<string, () => Promise<void>> = {
   propagation: benchPropagation,
   'local-first': benchLocalFirst,
+  classroom: benchClassroom,
   cluster: benchCluster,
   'big-document': benchBigDocument,
 };
