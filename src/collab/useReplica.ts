@@ -1,5 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { attachClassroomChannel } from '../classroom/studentChannel';
+import { trackRelayClocks } from './relayClocks';
 import { createReplica, type Replica, type ReplicaStatus } from './replica';
 
 /**
@@ -12,6 +13,7 @@ export function useReplica(room: string): Replica | null {
   useEffect(() => {
     const created = createReplica(room);
     attachClassroomChannel(created.provider); // a classroom's partition notices; the student id goes with every connection
+    trackRelayClocks(created); // the inspector's relay column, from what the relay sends too
     created.connect();
     setReplica(created);
     return () => {

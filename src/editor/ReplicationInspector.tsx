@@ -7,6 +7,7 @@
 import { useEffect, useReducer, useRef } from 'react';
 import * as Y from 'yjs';
 import { peerUser } from '../collab/presence';
+import { relayClocks } from '../collab/relayClocks';
 import type { Replica, ReplicaStatus } from '../collab/replica';
 import { LEGACY_SEED_CLIENT_ID, SEED_CLIENT_ID } from '../protocol/document';
 
@@ -46,17 +47,20 @@ export function ReplicationInspector({ replica, status }: { replica: Replica; st
   });
   const me = replica.doc.clientID;
   const local = Y.decodeStateVector(Y.encodeStateVector(replica.doc));
-  const relay = replica.relayStateVector();
+  const relay = relayClocks(replica);
   const clients = [...new Set([...local.keys(), ...relay.keys()])].sort((a, b) => (a === me ? -1 : b === me ? 1 : a - b));
   const label = (clientId: number) => writers.current.get(clientId) ?? { name: `client ${clientId}`, color: '#9ca3af' };
 
   return (
     <aside className="inspector" data-testid="inspector" aria-label="Replication inspector">
       <h2>Replication</h2>
-      <p className="inspector-note">
-        Each writer has a clock that counts its insertions. This tab is a leader: its clocks move at once; the relay's
-        move when it has stored the edit. Two versions are <em>concurrent</em> when each has a clock the other lacks,
-        like [A:1, B:0] and [A:0, B:1].
+      <p className="inspector-note" data-testid="clock-explanation">
+        Each writer has a clock that counts the items it has added to the document: one per character inserted, one per
+        formatting boundary or attribute set. Concord also keeps each tab's caret in the document (where the selection
+        starts and ends), so one typed character moves your clock by 3 and moving the caret by 2; deleting moves no clock
+        (deletions are kept apart, in a delete set). This tab is a leader: its clocks move at once, the relay's when it has
+        the edit. Two versions are <em>concurrent</em> when each has a clock the other lacks, like [A:1, B:0] and [A:0,
+        B:1].
       </p>
       <table className="sv-table">
         <thead>
@@ -64,7 +68,7 @@ export function ReplicationInspector({ replica, status }: { replica: Replica; st
             <th>writer</th>
             <th>client id</th>
             <th>this tab</th>
-            <th title="The relay's stored clocks as of this tab's last saved ack">relay saved*</th>
+            <th title="What the relay has, as far as this tab knows: its saved acks and every update it sent here">relay*</th>
           </tr>
         </thead>
         <tbody>
@@ -94,7 +98,10 @@ export function ReplicationInspector({ replica, status }: { replica: Replica; st
           })}
         </tbody>
       </table>
-      <p className="inspector-footnote">* as of the relay's last `saved` ack to this tab</p>
+      <p className="inspector-footnote">
+        * live: the relay's stored clocks from its last `saved` ack, and from every update it has sent this tab (it stores
+        what it forwards in the same moment)
+      </p>
       <p className="inspector-pending" data-testid="inspector-pending">
         {status.pending === 0 ? 'The relay has stored every edit of this tab.' : `${status.pending} of your edits not stored by the relay yet.`}
       </p>

@@ -4,6 +4,13 @@ import type { ReplicaStatus } from '../collab/replica';
 const CONNECTION_LABEL = { connecting: 'Connecting…', connected: 'Connected', offline: 'Offline — edits kept here', refused: 'Refused by the relay' } as const;
 const SAVE_LABEL = { saving: 'Saving…', saved: 'Saved' } as const;
 
+/** What the save badge says: while the tab cannot reach the relay, not "Saving…" but how many edits wait for it. */
+export function saveLabel(status: Pick<ReplicaStatus, 'connection' | 'save' | 'pending'>): string {
+  const cutOff = status.connection === 'offline' || status.connection === 'refused';
+  if (!cutOff || status.pending === 0) return SAVE_LABEL[status.save];
+  return `Offline · ${status.pending} unsaved edit${status.pending === 1 ? '' : 's'}`;
+}
+
 export function StatusBadges({ status }: { status: ReplicaStatus }) {
   return (
     <div className="status-badges" role="status" aria-live="polite">
@@ -19,9 +26,16 @@ export function StatusBadges({ status }: { status: ReplicaStatus }) {
         className={`badge save ${status.save}`}
         data-testid="save-status"
         data-state={status.save}
-        title={status.save === 'saved' ? 'The relay has stored every edit of this tab on disk' : 'Waiting for the relay to store your latest edits'}
+        data-unsaved={status.pending}
+        title={
+          status.save === 'saved'
+            ? 'The relay has stored every edit of this tab on disk'
+            : status.connection === 'offline' || status.connection === 'refused'
+              ? 'Kept in this browser; sent to the relay when this tab is back online'
+              : 'Waiting for the relay to store your latest edits'
+        }
       >
-        {SAVE_LABEL[status.save]}
+        {saveLabel(status)}
       </span>
     </div>
   );

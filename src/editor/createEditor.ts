@@ -18,6 +18,7 @@ import { cacheRootDelta } from './rootDeltaCache';
 import { withRootEvents } from './rootEvents';
 import type { ConcordEditor, PresenceUser } from './schema';
 import { tabId, withStableSelection } from './stableSelection';
+import { withUndoSteps } from './undoSteps';
 
 /**
  * Blocks per chunk of the body (slate-react's chunking). A keystroke re-renders
@@ -31,7 +32,7 @@ export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user
   const yjsEditor = withYjs(createEditor(), sharedRoot, { autoConnect: false, positionStorageOrigin: SELECTION_STORAGE_ORIGIN });
   withRootEvents(yjsEditor); // block-list changes without a per-block cost
   const bound = withStableSelection(yjsEditor, tabId());
-  const history = withYHistory(bound);
+  const history = withUndoSteps(withYHistory(bound)); // undo steps per word, line break or pause (undoSteps.ts)
   // A peer's edit ends your current undo step: undo takes back what you typed
   // since, not everything you typed within the UndoManager's capture window.
   const { applyRemoteEvents } = history;

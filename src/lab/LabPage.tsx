@@ -61,6 +61,7 @@ function OtVsCrdtLab() {
       <div className="lab-bar">
         <Controls
           done={run.done}
+          interactive={scenario.interactive === true}
           playing={lab.playing}
           flipped={lab.flipped}
           now={run.now}

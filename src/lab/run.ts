@@ -24,6 +24,9 @@ export type Outcome =
 
 export const DEFAULT_SEED = 1;
 
+/** Free mode: a Step with nothing in flight lets this much time pass, so the next keystrokes happen later. */
+export const IDLE_STEP_MS = 100;
+
 export class LabRun {
   readonly ot: OtSide;
   readonly crdt: CrdtSide;
@@ -53,10 +56,20 @@ export class LabRun {
     return this.nextTime() === undefined;
   }
 
-  /** Processes everything due at the next moment, on both sides. Returns false when done. */
+  /**
+   * Processes everything due at the next moment, on both sides. Returns false
+   * when done. In an interactive scenario (free mode) there is always a next
+   * moment: with nothing in flight, a step lets IDLE_STEP_MS pass.
+   */
   step(): boolean {
     const t = this.nextTime();
-    if (t === undefined) return false;
+    if (t === undefined) {
+      if (!this.scenario.interactive) return false;
+      this.now += IDLE_STEP_MS;
+      for (const side of this.sides()) side.sim.advanceTo(this.now);
+      this.steps++;
+      return true;
+    }
     for (const side of this.sides()) {
       while (side.sim.nextTime() === t) side.sim.step();
       side.sim.advanceTo(t);
@@ -67,7 +80,7 @@ export class LabRun {
   }
 
   runToEnd(maxSteps = 10_000): void {
-    for (let i = 0; this.step(); i++) if (i >= maxSteps) throw new Error('the run does not end');
+    for (let i = 0; !this.done && this.step(); i++) if (i >= maxSteps) throw new Error('the run does not end');
   }
 
   /** A teacher's action in free mode: happens now, on both sides. */

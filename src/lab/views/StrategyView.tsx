@@ -59,6 +59,12 @@ function ExtraPanel({ extra, where }: { extra: Extra | undefined; where: 'top' |
   }
 }
 
+/** A scenario's name on its tab: its title without the group's prefix ("Title: last write wins" → "Last write wins"). */
+export function tabName(title: string): string {
+  const name = title.replace(/^[^:]+:\s*/, '');
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 export default function StrategyView({ scenario }: { scenario: StrategyScenario }) {
   const lab = useStrategyRun(scenario);
   const { run } = lab;
@@ -81,8 +87,8 @@ export default function StrategyView({ scenario }: { scenario: StrategyScenario 
         <nav aria-label="Scenarios" className="scenarios">
           <a href="/lab">All scenarios</a>
           {siblings.map((s) => (
-            <a key={s.id} href={`/lab?scenario=${s.id}`} aria-current={s.id === scenario.id ? 'page' : undefined}>
-              {s.id}
+            <a key={s.id} href={`/lab?scenario=${s.id}`} aria-current={s.id === scenario.id ? 'page' : undefined} data-scenario-id={s.id}>
+              {tabName(s.title)}
             </a>
           ))}
         </nav>
