@@ -40,7 +40,7 @@ export async function startConcord(
   { clusterTransport }: { clusterTransport?: Transport } = {},
 ): Promise<Concord> {
   const metrics = createMetrics();
-  const storage = openSqliteStorage(join(config.dataDir, DATABASE_FILE));
+  const storage = openSqliteStorage(join(config.dataDir, DATABASE_FILE), { history: { retentionDays: config.historyRetentionDays } });
   const secret = loadOrCreateSecret(config.dataDir);
   const access = new Access(join(config.dataDir, DATABASE_FILE), secret);
   const classrooms = new ClassroomStore(join(config.dataDir, DATABASE_FILE), secret);
@@ -57,6 +57,7 @@ export async function startConcord(
       health: () => ({ rooms: rooms.size, connections: relay?.connections.size ?? 0, cluster: cluster.status() }),
       access,
       log,
+      history: storage.history,
       classrooms: { partitions, log, address: () => ({ host: config.host, port, publicUrl: config.publicUrl }) },
     }),
   );

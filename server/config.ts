@@ -41,6 +41,12 @@ export interface Config {
    * server/classroom/publicAddress.ts).
    */
   readonly publicUrl: string | null;
+  /**
+   * Versions of a document's history that ended more than this many days ago
+   * are merged into its oldest kept state (HISTORY_RETENTION_DAYS, default
+   * none: keep everything). See server/history/historyStore.ts.
+   */
+  readonly historyRetentionDays: number | null;
 }
 
 /** Several relays, one document: each relay a leader with its own store, joined through Redis pub/sub. */
@@ -218,5 +224,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: Object.freeze(origins(env, 'ALLOWED_ORIGINS')),
     cluster: loadClusterConfig(env),
     publicUrl: publicUrl(env, 'PUBLIC_URL'),
+    historyRetentionDays: env.HISTORY_RETENTION_DAYS?.trim() ? integer(env, 'HISTORY_RETENTION_DAYS', 0, 1, 36_500) : null,
   });
 }

@@ -11,6 +11,8 @@ import type { Access } from './access/access';
 import { handleApi } from './api';
 import { handleClassroomApi, type ClassroomApiDeps } from './api/classrooms';
 import { handleShareLinks } from './api/shareLinks';
+import { handleHistoryApi } from './history/api';
+import type { HistoryStore } from './history/historyStore';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 
@@ -20,11 +22,13 @@ export interface HttpDeps {
   health: () => Record<string, unknown>;
   access: Access;
   log: Logger;
+  /** Documents' history (server/history/api.ts). */
+  history?: HistoryStore;
   /** The classroom API (server/api/classrooms.ts). */
   classrooms?: ClassroomApiDeps;
 }
 
-export function createRequestHandler({ staticDir, metrics, health, access, log, classrooms }: HttpDeps) {
+export function createRequestHandler({ staticDir, metrics, health, access, log, classrooms, history }: HttpDeps) {
   const built = existsSync(join(staticDir, 'index.html'));
   // `dev: true` makes sirv look each file up per request instead of from a list
   // made at start: a rebuild while the relay runs (new hashed names, old ones
@@ -39,6 +43,7 @@ export function createRequestHandler({ staticDir, metrics, health, access, log, 
       const handled =
         (classrooms !== undefined && handleClassroomApi(request, response, url, classrooms)) ||
         handleShareLinks(request, response, url, access) ||
+        (history !== undefined && handleHistoryApi(request, response, url, { history, access, log })) ||
         handleApi(request, response, url, access, log);
       if (!handled) {
         response.writeHead(404, { 'Content-Type': 'application/json' });

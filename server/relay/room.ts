@@ -23,6 +23,7 @@ import { Role, SyncStep } from '../../src/protocol/constants';
 import { seedClientOf, seedUpdate } from '../../src/protocol/seed';
 import { NULL_ROOM_BUS, type ClusterRoom, type RoomBus } from '../cluster/clusterLink';
 import type { RelayLimits } from '../config';
+import { updateAuthor } from '../history/updateAuthor';
 import type { Logger } from '../log';
 import type { DecodeErrorKind, Metrics } from '../metrics';
 import type { StoredRoom } from '../storage/storage';
@@ -38,7 +39,8 @@ export type RoomLimits = Pick<
 
 /** Where a room sends its updates to be stored; calls `room.afterCommit()` once they are durable. */
 export interface UpdateSink {
-  enqueue(room: Room, update: Uint8Array | null): void;
+  /** `author`: the client id history credits the update to (server/history/updateAuthor.ts). */
+  enqueue(room: Room, update: Uint8Array | null, author?: number | null): void;
 }
 
 /** An encoded Yjs update that carries nothing (no structs, no deletions). */
@@ -273,12 +275,13 @@ export class Room implements ClusterRoom {
       return;
     }
     let forward: Uint8Array;
+    const author = updateAuthor(scan, from.awarenessClients);
     if (added.kind === 'trimmed') {
       this.metrics.trimmedUpdates.inc();
-      this.sink.enqueue(this, added.update);
+      this.sink.enqueue(this, added.update, author);
       forward = encodeUpdate(added.update);
     } else {
-      this.sink.enqueue(this, update);
+      this.sink.enqueue(this, update, author);
       // A step 2 goes out as an update: a peer must not mistake someone else's step 2 for the end of its own handshake.
       forward = asUpdateFrame(frame);
     }
@@ -312,7 +315,7 @@ export class Room implements ClusterRoom {
     }
     this.metrics.clusterUpdatesApplied.inc();
     const stored = added.kind === 'trimmed' ? added.update : update;
-    this.sink.enqueue(this, stored);
+    this.sink.enqueue(this, stored, updateAuthor(scan, null));
     const forward = added.kind === 'new' && frame ? asUpdateFrame(frame) : encodeUpdate(stored);
     for (const connection of this.connections) connection.send(forward);
     if (this.hasHeldUpdates()) this.releaseHeld();

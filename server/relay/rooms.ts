@@ -9,6 +9,7 @@ import { nullCluster, type ClusterLink, type RoomDirectory } from '../cluster/cl
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import { recordPresenceAuthors } from '../history/presenceAuthors';
 import type { Storage } from '../storage/storage';
 import { Room } from './room';
 import { WriteBatcher } from './writeBatcher';
@@ -52,6 +53,7 @@ export class Rooms implements RoomDirectory {
       room = new Room(name, this.storage.load(name), this.batcher, this.log, this.metrics, this.config.limits);
       this.rooms.set(name, room);
       room.bus = this.cluster.roomLoaded(room);
+      if (this.storage.history) recordPresenceAuthors(name, room.awareness, this.storage.history); // authorship for history
       this.metrics.roomsLoaded.set(this.rooms.size);
       this.log.debug({ room: name, log: room.logLength }, 'room loaded');
     }

@@ -26,8 +26,8 @@ export class WriteBatcher implements UpdateSink {
     private readonly onCommitted: (room: Room, appended: number) => void,
   ) {}
 
-  enqueue(room: Room, update: Uint8Array | null): void {
-    if (update) this.entries.push({ room: room.name, update });
+  enqueue(room: Room, update: Uint8Array | null, author: number | null = null): void {
+    if (update) this.entries.push({ room: room.name, update, at: Date.now(), author });
     this.rooms.set(room, (this.rooms.get(room) ?? 0) + (update ? 1 : 0));
     this.scheduled ??= setImmediate(() => this.flush());
   }

@@ -9,7 +9,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AppendEntry, Storage, StoredRoom } from './storage';
+import { HistoryStore, type HistoryOptions } from '../history/historyStore';
+import type { AppendEntry, LoggedUpdate, Storage, StoredRoom } from './storage';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS snapshots (
@@ -25,32 +26,59 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS updates_by_room ON updates (room, seq);
 `;
 
-export function openSqliteStorage(file: string): Storage {
+/** Columns added to `updates` for history: when each entry arrived and who sent it (null in older rows). */
+const HISTORY_COLUMNS = { at: 'INTEGER', author: 'INTEGER' } as const;
+
+export interface SqliteStorage extends Storage {
+  /** Every room's past (server/history/historyStore.ts), in the same file. */
+  readonly history: HistoryStore;
+}
+
+export function openSqliteStorage(file: string, { history: historyOptions = { retentionDays: null } }: { history?: HistoryOptions } = {}): SqliteStorage {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(SCHEMA);
+  const columns = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'updates\')').all().map((c) => c.name));
+  for (const [column, type] of Object.entries(HISTORY_COLUMNS)) {
+    if (!columns.has(column)) db.exec(`ALTER TABLE updates ADD COLUMN ${column} ${type}`);
+  }
 
   const selectSnapshot = db.prepare<[string], { state: Buffer }>('SELECT state FROM snapshots WHERE room = ?');
   const selectUpdates = db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE room = ? ORDER BY seq');
+  const selectLog = db.prepare<[string], { data: Buffer; at: number | null; author: number | null }>(
+    'SELECT data, at, author FROM updates WHERE room = ? ORDER BY seq',
+  );
   const countUpdates = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ?');
-  const insertUpdate = db.prepare<[string, Uint8Array]>('INSERT INTO updates (room, data) VALUES (?, ?)');
+  const insertUpdate = db.prepare<[string, Uint8Array, number, number | null]>('INSERT INTO updates (room, data, at, author) VALUES (?, ?, ?, ?)');
   const upsertSnapshot = db.prepare<[string, Uint8Array, number]>(
     `INSERT INTO snapshots (room, state, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
   );
   const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE room = ?');
 
+  const loadLog = (room: string): LoggedUpdate[] =>
+    selectLog.all(room).map((row) => ({ update: new Uint8Array(row.data), at: row.at, author: row.author }));
+  const loadSnapshot = (room: string): Uint8Array | null => {
+    const row = selectSnapshot.get(room);
+    return row ? new Uint8Array(row.state) : null;
+  };
+  const history = new HistoryStore(db, historyOptions, { loadLog, loadSnapshot });
+
   const appendAll = db.transaction((entries: readonly AppendEntry[]) => {
-    for (const { room, update } of entries) insertUpdate.run(room, update);
+    const now = Date.now();
+    for (const { room, update, at, author } of entries) insertUpdate.run(room, update, at ?? now, author ?? null);
   });
   const compactRoom = db.transaction((room: string, state: Uint8Array) => {
+    // The log about to be dropped becomes history first, in this same transaction.
+    history.fold(room, loadSnapshot(room), loadLog(room));
     upsertSnapshot.run(room, state, Date.now());
     deleteUpdates.run(room);
   });
 
   return {
+    history,
     load(room: string): StoredRoom {
       const snapshot = selectSnapshot.get(room);
       return {
@@ -64,10 +92,12 @@ export function openSqliteStorage(file: string): Storage {
     compact(room, state) {
       compactRoom(room, state);
     },
+    loadLog,
     logLength(room) {
       return countUpdates.get(room)?.n ?? 0;
     },
     close() {
+      history.close();
       db.close();
     },
   };

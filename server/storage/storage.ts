@@ -4,10 +4,13 @@
  *
  * A room is stored as a snapshot (a merged Yjs update) plus a log of the
  * updates appended since. Loading applies the snapshot, then the log in order.
+ * An adapter that keeps history (server/history/) moves the log into it when
+ * compacting, in the same transaction, so the past survives compaction.
  * Every method is synchronous: the default adapter is embedded SQLite, whose
  * commits take microseconds, and a synchronous commit is what lets the relay
  * send `saved` knowing the bytes are on disk.
  */
+import type { HistoryStore } from '../history/historyStore';
 
 export interface StoredRoom {
   /** The last compacted state, or null if the room was never compacted. */
@@ -19,9 +22,22 @@ export interface StoredRoom {
 export interface AppendEntry {
   room: string;
   update: Uint8Array;
+  /** When the relay received it (ms since the epoch), kept for history; default: when appended. */
+  at?: number;
+  /** Yjs client id of the tab that sent it (server/history/updateAuthor.ts), kept for history; default null. */
+  author?: number | null;
+}
+
+/** A log entry as stored, with what history needs (entries written before history was kept have `at` null). */
+export interface LoggedUpdate {
+  update: Uint8Array;
+  at: number | null;
+  author: number | null;
 }
 
 export interface Storage {
+  /** The rooms' past, for adapters that keep it (server/history/): compaction folds the log into it. */
+  readonly history?: HistoryStore;
   /** Everything stored for a room (an unknown room gives an empty result). */
   load(room: string): StoredRoom;
   /** Appends every entry in ONE transaction: after it returns, all are durable; if it throws, none are. */
@@ -31,6 +47,8 @@ export interface Storage {
    * transaction. `state` must contain every update appended so far.
    */
   compact(room: string, state: Uint8Array): void;
+  /** A room's log since the last compaction, with each entry's time and author (for history). */
+  loadLog(room: string): LoggedUpdate[];
   /** How many updates are in a room's log (since the last compaction). */
   logLength(room: string): number;
   /** Flushes and releases the store; further calls throw. */

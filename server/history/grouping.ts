@@ -1,0 +1,75 @@
+/**
+ * What a person calls a version: a run of consecutive edits by one author,
+ * ended by a pause or by someone else's edit. Never one per keystroke.
+ *
+ * The relay stores every update with the time it arrived and its author (the
+ * sending tab's Yjs client id, see updateAuthor.ts). Grouping is streaming: it
+ * depends only on the edits before, so the versions folded into storage at a
+ * compaction and those computed on the fly from the log after it agree, and a
+ * version still open at a compaction carries on in the next one.
+ */
+
+/** Edits further apart than this start a new version ("a pause of a few seconds"). */
+export const VERSION_PAUSE_MS = 5_000;
+/** A version never spans more than this, however steadily someone types (the slider keeps a useful grain). */
+export const VERSION_MAX_SPAN_MS = 10 * 60_000;
+
+export interface TimedEdit {
+  update: Uint8Array;
+  /** When the relay received it (ms since the epoch). */
+  at: number;
+  /** Yjs client id of the tab that sent it; null when unknown (it then continues the current version). */
+  author: number | null;
+}
+
+/** A version being built: the edits it holds and what the slider shows of it. */
+export interface VersionDraft {
+  startedAt: number;
+  endedAt: number;
+  /** Client ids of the tabs whose edits it holds, in order of first edit. */
+  authors: number[];
+  /** How many edits (updates) it holds. */
+  edits: number;
+  updates: Uint8Array[];
+}
+
+export interface GroupingOptions {
+  pauseMs?: number;
+  maxSpanMs?: number;
+  /**
+   * Who a client id is, for deciding whether two edits have the same author:
+   * tabs of one person (a reload gives a new client id) share the key of their
+   * name and colour. Default: the client id itself.
+   */
+  authorKey?: (client: number) => string;
+}
+
+/** Appends `edits` to `versions` (whose last element may be continued), returning the versions that changed or were added. */
+export function groupEdits(versions: VersionDraft[], edits: readonly TimedEdit[], options: GroupingOptions = {}): VersionDraft[] {
+  const pauseMs = options.pauseMs ?? VERSION_PAUSE_MS;
+  const maxSpanMs = options.maxSpanMs ?? VERSION_MAX_SPAN_MS;
+  const keyOf = options.authorKey ?? ((client: number) => `#${client}`);
+  const touched = new Set<VersionDraft>();
+  let current = versions.length > 0 ? versions[versions.length - 1] : null;
+  let currentKey = current && current.authors.length > 0 ? keyOf(current.authors[current.authors.length - 1]) : null;
+  for (const edit of edits) {
+    const key = edit.author === null ? null : keyOf(edit.author);
+    const startsNew =
+      current === null ||
+      edit.at - current.endedAt >= pauseMs ||
+      edit.at - current.startedAt >= maxSpanMs ||
+      (key !== null && currentKey !== null && key !== currentKey);
+    if (startsNew) {
+      current = { startedAt: edit.at, endedAt: edit.at, authors: [], edits: 0, updates: [] };
+      versions.push(current);
+    }
+    current = current!;
+    current.endedAt = Math.max(current.endedAt, edit.at);
+    current.edits++;
+    current.updates.push(edit.update);
+    if (edit.author !== null && !current.authors.includes(edit.author)) current.authors.push(edit.author);
+    if (key !== null) currentKey = key;
+    touched.add(current);
+  }
+  return [...touched];
+}
