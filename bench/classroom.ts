@@ -23,6 +23,7 @@ import * as Y from 'yjs';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
 import { startConcord } from '../server/app';
 import { loadConfig } from '../server/config';
+import { PRESENCE_COLOURS } from '../src/collab/presence';
 import { CONTENT_ROOT } from '../src/protocol/document';
 import { QUICK, report } from './lib/report';
 
@@ -65,7 +66,7 @@ async function startWriter(url: string, room: string, index: number): Promise<Wr
     disableBc: true,
   });
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
-  provider.awareness.setLocalStateField('user', { name: `Student ${index + 1}`, color: `hsl(${(index * 47) % 360} 70% 40%)` });
+  provider.awareness.setLocalStateField('user', { name: `Student ${index + 1}`, color: PRESENCE_COLOURS[index % PRESENCE_COLOURS.length] });
   const paragraph = () => doc.get(CONTENT_ROOT, Y.XmlText).toDelta()[index + 1]?.insert as Y.XmlText | undefined;
   let n = 0;
   const tick = () => {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type { PresenceUser } from '../editor/schema';
+import { frameBatch } from './frameBatch';
 import { peerUser } from './presence';
 
 export interface Peer {
@@ -18,15 +19,31 @@ function readPeers(awareness: Awareness): Peer[] {
   return peers.sort((a, b) => a.clientId - b.clientId);
 }
 
-/** The other users present in this document, kept current from awareness. */
+const samePeers = (a: Peer[], b: Peer[]) =>
+  a.length === b.length &&
+  a.every((peer, i) => peer.clientId === b[i].clientId && JSON.stringify(peer.user) === JSON.stringify(b[i].user));
+
+/**
+ * The other users present in this document, kept current from awareness.
+ * Awareness changes with every caret move of every peer (hundreds a second in
+ * a class of 30); the list is read at most once per animation frame and the
+ * page re-renders only when someone came, left or changed name or colour.
+ */
 export function usePeers(awareness: Awareness | null): Peer[] {
   const [peers, setPeers] = useState<Peer[]>([]);
   useEffect(() => {
     if (!awareness) return;
-    const refresh = () => setPeers(readPeers(awareness));
-    refresh();
-    awareness.on('change', refresh);
-    return () => awareness.off('change', refresh);
+    const read = () => {
+      const next = readPeers(awareness);
+      setPeers((previous) => (samePeers(previous, next) ? previous : next));
+    };
+    const batch = frameBatch(read);
+    read();
+    awareness.on('change', batch.schedule);
+    return () => {
+      batch.cancel();
+      awareness.off('change', batch.schedule);
+    };
   }, [awareness]);
   return peers;
 }
