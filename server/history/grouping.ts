@@ -20,6 +20,8 @@ export interface TimedEdit {
   at: number;
   /** Yjs client id of the tab that sent it; null when unknown (it then continues the current version). */
   author: number | null;
+  /** Changed nothing a reader sees (stored carets): joins the current version, never starts one or names an author. */
+  quiet?: boolean;
 }
 
 /** A version being built: the edits it holds and what the slider shows of it. */
@@ -53,7 +55,13 @@ export function groupEdits(versions: VersionDraft[], edits: readonly TimedEdit[]
   let current = versions.length > 0 ? versions[versions.length - 1] : null;
   let currentKey = current && current.authors.length > 0 ? keyOf(current.authors[current.authors.length - 1]) : null;
   for (const edit of edits) {
-    const key = edit.author === null ? null : keyOf(edit.author);
+    if (edit.quiet && current !== null) {
+      current.edits++;
+      current.updates.push(edit.update);
+      touched.add(current);
+      continue;
+    }
+    const key = edit.author === null || edit.quiet ? null : keyOf(edit.author);
     const startsNew =
       current === null ||
       edit.at - current.endedAt >= pauseMs ||
@@ -67,7 +75,7 @@ export function groupEdits(versions: VersionDraft[], edits: readonly TimedEdit[]
     current.endedAt = Math.max(current.endedAt, edit.at);
     current.edits++;
     current.updates.push(edit.update);
-    if (edit.author !== null && !current.authors.includes(edit.author)) current.authors.push(edit.author);
+    if (edit.author !== null && !edit.quiet && !current.authors.includes(edit.author)) current.authors.push(edit.author);
     if (key !== null) currentKey = key;
     touched.add(current);
   }

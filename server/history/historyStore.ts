@@ -375,11 +375,11 @@ export class HistoryStore {
       // Before the first version: the relay's seed (an empty paragraph) and entries
       // written before the log kept times are the starting point, not a version.
       const beforeAnyVersion = last === null && edits.length === 0 && (row === null || row.next_version === 1);
-      if (beforeAnyVersion && (entry.at === null || sameBytes(entry.update, seed))) {
+      if (beforeAnyVersion && (entry.at === null || entry.quiet || sameBytes(entry.update, seed))) {
         baseParts.push(entry.update);
         continue;
       }
-      edits.push({ update: entry.update, at: entry.at ?? this.now(), author: entry.author });
+      edits.push({ update: entry.update, at: entry.at ?? this.now(), author: entry.author, quiet: entry.quiet });
     }
     const learned = vouch(edits, authors);
     const drafts: VersionDraft[] = last
@@ -411,7 +411,7 @@ export class HistoryStore {
 function vouch(edits: readonly TimedEdit[], authors: Map<number, HistoryAuthor>): Map<number, HistoryAuthor> {
   const learned = new Map<number, HistoryAuthor>();
   for (const edit of edits) {
-    if (edit.author === null) continue;
+    if (edit.author === null || edit.quiet) continue;
     const sender = authors.get(edit.author);
     if (!sender) continue;
     const { to } = Y.parseUpdateMeta(edit.update);

@@ -7,7 +7,36 @@
  * an update from another relay) the first client whose structs it carries is
  * the author; a pure deletion from another relay has none (null).
  */
+import type * as Y from 'yjs';
 import type { ScannedUpdate } from '../relay/updateScan';
+
+/** What history keeps of an update besides its bytes and time. */
+export interface EditMeta {
+  author: number | null;
+  /**
+   * True when it changed nothing a reader sees: only the carets each tab
+   * stores in the body's root attributes (src/editor/stableSelection.ts). Such
+   * an update never starts a version or makes anyone its author.
+   */
+  quiet: boolean;
+}
+
+/** Root attributes under which @slate-yjs/core stores positions (its STORED_POSITION_PREFIX). */
+export const STORED_POSITION_PREFIX = '__slateYjsStoredPosition_';
+
+/** True when `transaction` changed only stored positions. */
+export function onlyStoredPositions(transaction: Y.Transaction | null): boolean {
+  if (!transaction || transaction.changed.size === 0) return false;
+  for (const [type, keys] of transaction.changed) {
+    if (type._item !== null) return false; // a block (a nested type) changed
+    for (const key of keys) if (key === null || !key.startsWith(STORED_POSITION_PREFIX)) return false;
+  }
+  return true;
+}
+
+export function editMeta(scan: ScannedUpdate, awarenessClients: ReadonlySet<number> | null, transaction: Y.Transaction | null): EditMeta {
+  return { author: updateAuthor(scan, awarenessClients), quiet: onlyStoredPositions(transaction) };
+}
 
 export function updateAuthor(scan: ScannedUpdate, awarenessClients: ReadonlySet<number> | null): number | null {
   if (awarenessClients && awarenessClients.size > 0) {

@@ -23,7 +23,7 @@ import { Role, SyncStep } from '../../src/protocol/constants';
 import { seedClientOf, seedUpdate } from '../../src/protocol/seed';
 import { NULL_ROOM_BUS, type ClusterRoom, type RoomBus } from '../cluster/clusterLink';
 import type { RelayLimits } from '../config';
-import { updateAuthor } from '../history/updateAuthor';
+import { editMeta, type EditMeta } from '../history/updateAuthor';
 import type { Logger } from '../log';
 import type { DecodeErrorKind, Metrics } from '../metrics';
 import type { StoredRoom } from '../storage/storage';
@@ -39,8 +39,8 @@ export type RoomLimits = Pick<
 
 /** Where a room sends its updates to be stored; calls `room.afterCommit()` once they are durable. */
 export interface UpdateSink {
-  /** `author`: the client id history credits the update to (server/history/updateAuthor.ts). */
-  enqueue(room: Room, update: Uint8Array | null, author?: number | null): void;
+  /** `edit`: who history credits the update to, and whether it only moved stored carets (server/history/updateAuthor.ts). */
+  enqueue(room: Room, update: Uint8Array | null, edit?: EditMeta): void;
 }
 
 /** An encoded Yjs update that carries nothing (no structs, no deletions). */
@@ -87,6 +87,8 @@ export class Room implements ClusterRoom {
   private readonly seedClock: number;
   /** The last transaction on the doc, read right after Y.applyUpdate to see what it changed. */
   private lastTransaction: Y.Transaction | null = null;
+  /** The transaction of the last update integrated (for history: what it changed). */
+  private appliedTransaction: Y.Transaction | null = null;
 
   constructor(
     readonly name: string,
@@ -239,6 +241,7 @@ export class Room implements ClusterRoom {
     Y.applyUpdate(this.doc, update, origin);
     const transaction = this.lastTransaction as Y.Transaction | null;
     this.lastTransaction = null;
+    this.appliedTransaction = transaction;
     if (!transaction) return { kind: 'new' };
     if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
       // The scan should have held this update: say so loudly, it is a gap in updateScan.ts.
@@ -275,13 +278,13 @@ export class Room implements ClusterRoom {
       return;
     }
     let forward: Uint8Array;
-    const author = updateAuthor(scan, from.awarenessClients);
+    const edit = editMeta(scan, from.awarenessClients, this.appliedTransaction);
     if (added.kind === 'trimmed') {
       this.metrics.trimmedUpdates.inc();
-      this.sink.enqueue(this, added.update, author);
+      this.sink.enqueue(this, added.update, edit);
       forward = encodeUpdate(added.update);
     } else {
-      this.sink.enqueue(this, update, author);
+      this.sink.enqueue(this, update, edit);
       // A step 2 goes out as an update: a peer must not mistake someone else's step 2 for the end of its own handshake.
       forward = asUpdateFrame(frame);
     }
@@ -315,7 +318,7 @@ export class Room implements ClusterRoom {
     }
     this.metrics.clusterUpdatesApplied.inc();
     const stored = added.kind === 'trimmed' ? added.update : update;
-    this.sink.enqueue(this, stored, updateAuthor(scan, null));
+    this.sink.enqueue(this, stored, editMeta(scan, null, this.appliedTransaction));
     const forward = added.kind === 'new' && frame ? asUpdateFrame(frame) : encodeUpdate(stored);
     for (const connection of this.connections) connection.send(forward);
     if (this.hasHeldUpdates()) this.releaseHeld();

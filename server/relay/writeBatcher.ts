@@ -5,6 +5,7 @@
  * Batching per tick, not on a timer: what the UI calls saved must already be
  * on disk, and one commit per tick keeps fsyncs bounded under load.
  */
+import type { EditMeta } from '../history/updateAuthor';
 import type { AppendEntry, Storage } from '../storage/storage';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -26,8 +27,8 @@ export class WriteBatcher implements UpdateSink {
     private readonly onCommitted: (room: Room, appended: number) => void,
   ) {}
 
-  enqueue(room: Room, update: Uint8Array | null, author: number | null = null): void {
-    if (update) this.entries.push({ room: room.name, update, at: Date.now(), author });
+  enqueue(room: Room, update: Uint8Array | null, edit?: EditMeta): void {
+    if (update) this.entries.push({ room: room.name, update, at: Date.now(), author: edit?.author ?? null, quiet: edit?.quiet ?? false });
     this.rooms.set(room, (this.rooms.get(room) ?? 0) + (update ? 1 : 0));
     this.scheduled ??= setImmediate(() => this.flush());
   }

@@ -27,7 +27,7 @@ const SCHEMA = `
 `;
 
 /** Columns added to `updates` for history: when each entry arrived and who sent it (null in older rows). */
-const HISTORY_COLUMNS = { at: 'INTEGER', author: 'INTEGER' } as const;
+const HISTORY_COLUMNS = { at: 'INTEGER', author: 'INTEGER', quiet: 'INTEGER' } as const;
 
 export interface SqliteStorage extends Storage {
   /** Every room's past (server/history/historyStore.ts), in the same file. */
@@ -47,11 +47,13 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
 
   const selectSnapshot = db.prepare<[string], { state: Buffer }>('SELECT state FROM snapshots WHERE room = ?');
   const selectUpdates = db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE room = ? ORDER BY seq');
-  const selectLog = db.prepare<[string], { data: Buffer; at: number | null; author: number | null }>(
-    'SELECT data, at, author FROM updates WHERE room = ? ORDER BY seq',
+  const selectLog = db.prepare<[string], { data: Buffer; at: number | null; author: number | null; quiet: number | null }>(
+    'SELECT data, at, author, quiet FROM updates WHERE room = ? ORDER BY seq',
   );
   const countUpdates = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ?');
-  const insertUpdate = db.prepare<[string, Uint8Array, number, number | null]>('INSERT INTO updates (room, data, at, author) VALUES (?, ?, ?, ?)');
+  const insertUpdate = db.prepare<[string, Uint8Array, number, number | null, number | null]>(
+    'INSERT INTO updates (room, data, at, author, quiet) VALUES (?, ?, ?, ?, ?)',
+  );
   const upsertSnapshot = db.prepare<[string, Uint8Array, number]>(
     `INSERT INTO snapshots (room, state, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -59,7 +61,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE room = ?');
 
   const loadLog = (room: string): LoggedUpdate[] =>
-    selectLog.all(room).map((row) => ({ update: new Uint8Array(row.data), at: row.at, author: row.author }));
+    selectLog.all(room).map((row) => ({ update: new Uint8Array(row.data), at: row.at, author: row.author, quiet: row.quiet === 1 }));
   const loadSnapshot = (room: string): Uint8Array | null => {
     const row = selectSnapshot.get(room);
     return row ? new Uint8Array(row.state) : null;
@@ -68,7 +70,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
 
   const appendAll = db.transaction((entries: readonly AppendEntry[]) => {
     const now = Date.now();
-    for (const { room, update, at, author } of entries) insertUpdate.run(room, update, at ?? now, author ?? null);
+    for (const { room, update, at, author, quiet } of entries) insertUpdate.run(room, update, at ?? now, author ?? null, quiet ? 1 : null);
   });
   const compactRoom = db.transaction((room: string, state: Uint8Array) => {
     // The log about to be dropped becomes history first, in this same transaction.

@@ -26,6 +26,8 @@ export interface AppendEntry {
   at?: number;
   /** Yjs client id of the tab that sent it (server/history/updateAuthor.ts), kept for history; default null. */
   author?: number | null;
+  /** It changed nothing a reader sees (only stored carets): history never makes it a version of its own. */
+  quiet?: boolean;
 }
 
 /** A log entry as stored, with what history needs (entries written before history was kept have `at` null). */
@@ -33,6 +35,7 @@ export interface LoggedUpdate {
   update: Uint8Array;
   at: number | null;
   author: number | null;
+  quiet: boolean;
 }
 
 export interface Storage {

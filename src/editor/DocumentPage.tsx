@@ -9,6 +9,7 @@ import { PartitionBanner } from '../classroom/PartitionBanner';
 import { useClassroomNotice } from '../classroom/studentChannel';
 import { ShareButton } from '../share/ShareButton';
 import { Role } from '../protocol/constants';
+import { DocumentTools } from '../history/HistoryPanel';
 import { CollaborativeEditor } from './CollaborativeEditor';
 import { NetworkControls } from './NetworkControls';
 import { ReplicationInspector } from './ReplicationInspector';
@@ -109,6 +110,7 @@ function DocumentView({ room, role }: { room: string; role: Role }) {
         >
           {inspecting ? 'Hide replication' : 'Show replication'}
         </button>
+        {replica && status.loaded && <DocumentTools replica={replica} room={room} readOnly={viewOnly} />}
       </div>
       {replica && status.refusal && (
         <div className="refusal" data-testid="refusal" data-code={status.refusal.code} role="alert">

@@ -12,6 +12,8 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { SELECTION_STORAGE_ORIGIN } from '../collab/origins';
 import { CONTENT_ROOT } from '../protocol/document';
+import { withMarkdownPaste } from '../formats/markdownPaste';
+import { trackRestores } from '../history/restore';
 import { withRichText } from './richText/withRichText';
 import { BIG_PASTE_ORIGIN, withBigPaste } from './bigPaste';
 import { cacheRootDelta } from './rootDeltaCache';
@@ -41,11 +43,13 @@ export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user
     if (origin !== history.positionStorageOrigin && origin !== BIG_PASTE_ORIGIN) history.undoManager.stopCapturing();
   };
   history.undoManager.trackedOrigins.add(BIG_PASTE_ORIGIN); // a big paste's middle blocks are this user's edit
+  trackRestores(history.undoManager, doc); // restoring a version or importing a file is undone like an edit (src/history/)
   const cursors = withCursors(history, awareness, { cursorDataField: 'user', data: user });
   const editor = withBigPaste(withReact(withRichText(cursors))) as ConcordEditor;
   // Big documents: slate-react groups the body's blocks into nested chunks and
   // re-renders only the chunk a change touched (not every block), and each
   // lowest chunk skips layout while off screen (renderChunk, content-visibility).
   editor.getChunkSize = (node) => (Editor.isEditor(node) ? BODY_CHUNK_SIZE : null);
+  withMarkdownPaste(editor); // pasted Markdown becomes blocks and marks (src/formats/)
   return editor;
 }
