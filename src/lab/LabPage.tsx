@@ -20,6 +20,7 @@ import { TieRule } from './views/TieRule';
 import { useKeyboard } from './views/useKeyboard';
 import { useLabRun } from './views/useLabRun';
 import './lab.css';
+import './views/phoneAndProjector.css';
 
 function scenarioFromUrl() {
   const id = new URLSearchParams(window.location.search).get('scenario');

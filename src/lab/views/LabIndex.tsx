@@ -101,13 +101,13 @@ export default function LabIndex() {
               {DECISION_MATRIX.map((r) => (
                 <tr key={r.useCase} data-testid="matrix-row">
                   <th scope="row">{r.useCase}</th>
-                  <td className={r.single ? 'yes' : 'no'} aria-label={r.single ? 'yes' : 'no'}>
+                  <td className={r.single ? 'yes' : 'no'} aria-label={r.single ? 'yes' : 'no'} data-label="Single-leader">
                     {r.single ? '✓ yes' : '✗ no'}
                   </td>
-                  <td className={r.multi ? 'yes' : 'no'} aria-label={r.multi ? 'yes' : 'no'}>
+                  <td className={r.multi ? 'yes' : 'no'} aria-label={r.multi ? 'yes' : 'no'} data-label="Multi-leader">
                     {r.multi ? '✓ yes' : '✗ no'}
                   </td>
-                  <td>
+                  <td className="why">
                     {r.why}{' '}
                     {r.links.map((l, i) => (
                       <span key={l.id}>

@@ -39,8 +39,8 @@ export function TopologyView({ extra }: { extra: TopologyExtra }) {
           const y = a.y + (b.y - a.y) * m.progress;
           return (
             <g key={i} className={m.held ? 'topo-msg held' : 'topo-msg'}>
-              <circle cx={x} cy={y} r={9} fill={m.color} />
-              <text x={x} y={y + 4} textAnchor="middle">
+              <circle cx={x} cy={y} r={13} fill={m.color} />
+              <text x={x} y={y + 6} textAnchor="middle">
                 {m.label.replace('w', '')}
               </text>
             </g>
