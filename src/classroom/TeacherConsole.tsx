@@ -8,7 +8,7 @@
  */
 import { useEffect, useState } from 'react';
 import { GROUPS, otherGroup, type ClassroomState, type Group, type HealReport } from '../protocol/classroom';
-import { CopyField } from '../share/CopyField';
+import { CopyButton } from '../share/CopyField';
 import { QrCode } from '../share/QrCode';
 import { LiveDocument } from './LiveDocument';
 import { useClassroom } from './useClassroom';
@@ -103,17 +103,24 @@ function Console({
       <div className="console-grid">
         <section className="console-card join-card" aria-labelledby="join-heading">
           <h2 id="join-heading">Students join here</h2>
-          <CopyField label="Student link" value={state.studentUrl} testId="student-link" copyTestId="copy-student-link" big />
-          {state.link.warning && (
-            <p className="link-warning" data-testid="link-warning" role="note">
-              {state.link.warning}
-            </p>
-          )}
-          <div className="join-qr">
+          <div className="join-body">
             <QrCode text={state.studentUrl} size={260} label="QR code of the student link" />
-            <button type="button" className="console-button" data-testid="qr-fullscreen" onClick={() => setBigQr(true)}>
-              Show the QR code full screen
-            </button>
+            <div className="join-link">
+              <p className="student-link" data-testid="student-link">
+                {state.studentUrl}
+              </p>
+              <div className="join-actions">
+                <CopyButton text={state.studentUrl} testId="copy-student-link" />
+                <button type="button" className="console-button" data-testid="qr-fullscreen" onClick={() => setBigQr(true)}>
+                  QR code full screen
+                </button>
+              </div>
+              {state.link.warning && (
+                <p className="link-warning" data-testid="link-warning" role="note">
+                  {state.link.warning}
+                </p>
+              )}
+            </div>
           </div>
         </section>
 
