@@ -30,7 +30,7 @@ export interface VersionDraft {
   endedAt: number;
   /** Client ids of the tabs whose edits it holds, in order of first edit. */
   authors: number[];
-  /** How many edits (updates) it holds. */
+  /** How many edits (updates) it holds, quiet ones (stored carets) not counted. */
   edits: number;
   updates: Uint8Array[];
 }
@@ -56,7 +56,6 @@ export function groupEdits(versions: VersionDraft[], edits: readonly TimedEdit[]
   let currentKey = current && current.authors.length > 0 ? keyOf(current.authors[current.authors.length - 1]) : null;
   for (const edit of edits) {
     if (edit.quiet && current !== null) {
-      current.edits++;
       current.updates.push(edit.update);
       touched.add(current);
       continue;
@@ -70,10 +69,11 @@ export function groupEdits(versions: VersionDraft[], edits: readonly TimedEdit[]
     if (startsNew) {
       current = { startedAt: edit.at, endedAt: edit.at, authors: [], edits: 0, updates: [] };
       versions.push(current);
+      currentKey = null; // every author of a version has one key: the first known one
     }
     current = current!;
     current.endedAt = Math.max(current.endedAt, edit.at);
-    current.edits++;
+    if (!edit.quiet) current.edits++;
     current.updates.push(edit.update);
     if (edit.author !== null && !edit.quiet && !current.authors.includes(edit.author)) current.authors.push(edit.author);
     if (key !== null) currentKey = key;

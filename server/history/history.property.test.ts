@@ -59,7 +59,7 @@ describe('history replay', () => {
             if (i !== 1) storage.history.recordAuthor(ROOM, client, { name: `Writer ${i}`, color: `#00000${i}` });
           });
           for (const entry of session.entries) {
-            storage.append([{ room: ROOM, update: entry.update, at: entry.at, author: entry.author }]);
+            storage.append([{ room: ROOM, update: entry.update, at: entry.at, author: entry.author, quiet: entry.quiet }]);
             Y.applyUpdate(replica, entry.update);
             if (--untilCompaction === 0) {
               storage.compact(ROOM, Y.encodeStateAsUpdate(replica));
@@ -72,13 +72,17 @@ describe('history replay', () => {
           expect(model.lastIndex).toBe(history.versions.length);
           // The base is the relay's seed: entry 0.
           expectVersion(model, 0, session.truth[0], `seed ${seed}, base`);
-          let applied = 1;
+          // A version ends with its last visible edit (each step of the session has its own time).
+          let edits = 0;
           history.versions.forEach((version, i) => {
             expect(version.n).toBe(i + 1);
-            applied += version.edits;
-            expectVersion(model, i + 1, session.truth[applied - 1], `seed ${seed}, version ${version.n}`);
+            edits += version.edits;
+            const last = session.entries.findLastIndex((entry) => entry.at === version.endedAt && !entry.quiet);
+            expectVersion(model, i + 1, session.truth[last], `seed ${seed}, version ${version.n}`);
           });
-          expect(applied).toBe(session.entries.length);
+          expect(edits).toBe(session.entries.filter((entry, i) => i > 0 && !entry.quiet).length);
+          // Stored carets (quiet updates) are kept as collected structs: never a version, never an author.
+          for (const version of history.versions) expect(version.edits).toBeGreaterThan(0);
           // Any two versions: the changes view shows the later one plus what was removed since the earlier.
           const last = model.lastIndex;
           if (last >= 2) {

@@ -35,6 +35,7 @@ import { SEED_CLIENT_ID } from '../../src/protocol/document';
 import { seedUpdate } from '../../src/protocol/seed';
 import type { LoggedUpdate } from '../storage/storage';
 import { groupEdits, type TimedEdit, type VersionDraft } from './grouping';
+import { collectedStructs } from './quietUpdates';
 
 export interface HistoryOptions {
   /** Versions that ended more than this many days ago are merged into the base; null keeps everything. */
@@ -168,6 +169,8 @@ function authorKeyOf(authors: ReadonlyMap<number, HistoryAuthor>): (client: numb
 /** What folding a log onto the stored history gives, before anything is written. */
 interface Plan {
   base: Uint8Array | null;
+  /** When the newest edit that went into the base was made (the seed: when the document was created). */
+  baseAt: number | null;
   /** Versions that changed (the last stored one, continued) or are new, with their numbers. */
   versions: Array<{ n: number; draft: VersionDraft; isNew: boolean }>;
   nextVersion: number;
@@ -249,7 +252,7 @@ export class HistoryStore {
       if (isNew) this.statements.insertVersion.run(room, n, draft.startedAt, draft.endedAt, authorsJson, draft.edits, data);
       else this.statements.updateVersion.run(draft.startedAt, draft.endedAt, authorsJson, draft.edits, data, room, n);
     }
-    this.statements.upsertRoom.run(room, plan.base, row?.base_at ?? null, row?.first_version ?? 1, plan.nextVersion, this.oldestEnd(room));
+    this.statements.upsertRoom.run(room, plan.base, plan.baseAt, row?.first_version ?? 1, plan.nextVersion, this.oldestEnd(room));
     this.prune(room);
   }
 
@@ -277,15 +280,24 @@ export class HistoryStore {
       if (isNew) versions.push(version);
       else versions[versions.length - 1] = version;
     }
-    return {
-      room,
-      base: plan.base,
-      baseAt: row?.base_at ?? null,
-      firstVersion: row?.first_version ?? 1,
-      versions,
-      authors,
-      retentionDays: this.options.retentionDays,
-    };
+    let base = plan.base;
+    let baseAt = plan.baseAt;
+    let firstVersion = row?.first_version ?? 1;
+    // Versions still in the log (a document that has not been compacted since) expire too, in what is shown.
+    const cutoff = this.cutoff();
+    if (cutoff !== null && versions.length > 0 && versions[0].endedAt < cutoff) {
+      const expired: StoredVersion[] = [];
+      while (versions.length > 0 && versions[0].endedAt < cutoff) expired.push(versions.shift()!);
+      base = collected([...(base ? [base] : []), ...expired.map((version) => version.update)]);
+      baseAt = expired[expired.length - 1].endedAt;
+      firstVersion = expired[expired.length - 1].n + 1;
+    }
+    return { room, base, baseAt, firstVersion, versions, authors, retentionDays: this.options.retentionDays };
+  }
+
+  /** Versions that ended before this are past the retention (null: everything is kept). */
+  private cutoff(): number | null {
+    return this.options.retentionDays === null ? null : this.now() - this.options.retentionDays * DAY_MS;
   }
 
   /**
@@ -308,8 +320,8 @@ export class HistoryStore {
 
   /** Applies the retention to every room with expired versions; returns how many rooms changed. */
   pruneExpired(): number {
-    if (this.options.retentionDays === null) return 0;
-    const cutoff = this.now() - this.options.retentionDays * DAY_MS;
+    const cutoff = this.cutoff();
+    if (cutoff === null) return 0;
     let pruned = 0;
     for (const { room } of this.statements.roomsWithExpired.all(cutoff)) {
       this.db.transaction(() => this.prune(room))();
@@ -332,8 +344,8 @@ export class HistoryStore {
 
   /** Merges the room's versions older than the retention into its base (garbage-collected). */
   private prune(room: string): void {
-    if (this.options.retentionDays === null) return;
-    const cutoff = this.now() - this.options.retentionDays * DAY_MS;
+    const cutoff = this.cutoff();
+    if (cutoff === null) return;
     const expired = this.statements.expiredVersions.all(room, cutoff);
     if (expired.length === 0) return;
     const row = this.statements.room.get(room);
@@ -370,16 +382,20 @@ export class HistoryStore {
       baseParts.push(new Uint8Array(row.base));
     }
     const seed = seedUpdate();
+    let baseAt = row?.base_at ?? null;
     const edits: TimedEdit[] = [];
     for (const entry of log) {
       // Before the first version: the relay's seed (an empty paragraph) and entries
       // written before the log kept times are the starting point, not a version.
       const beforeAnyVersion = last === null && edits.length === 0 && (row === null || row.next_version === 1);
+      // A stored caret is kept only as the clocks it took (quietUpdates.ts).
+      const update = entry.quiet ? collectedStructs(entry.update) : entry.update;
       if (beforeAnyVersion && (entry.at === null || entry.quiet || sameBytes(entry.update, seed))) {
-        baseParts.push(entry.update);
+        baseParts.push(update);
+        if (entry.at !== null) baseAt = Math.max(baseAt ?? 0, entry.at);
         continue;
       }
-      edits.push({ update: entry.update, at: entry.at ?? this.now(), author: entry.author, quiet: entry.quiet });
+      edits.push({ update, at: entry.at ?? this.now(), author: entry.author, quiet: entry.quiet });
     }
     const learned = vouch(edits, authors);
     const drafts: VersionDraft[] = last
@@ -394,6 +410,7 @@ export class HistoryStore {
     });
     return {
       base: baseParts.length === 0 ? null : merge(baseParts),
+      baseAt,
       versions,
       nextVersion,
       learned,

@@ -56,7 +56,7 @@ function authorsOf(payload: HistoryPayload, clients: readonly number[]): Author[
 }
 
 export function formatTime(ms: number | null, now = Date.now()): string {
-  if (ms === null) return 'before history was kept';
+  if (ms === null) return '';
   const date = new Date(ms);
   const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   if (new Date(now).toDateString() === date.toDateString()) return `Today, ${time}`;

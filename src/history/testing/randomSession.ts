@@ -19,6 +19,8 @@ export interface SessionEntry {
   /** The sending writer's client id; null for the relay's seed. */
   author: number | null;
   at: number;
+  /** Only a stored caret moved (as the editor stores it): nothing a reader sees. */
+  quiet: boolean;
 }
 
 export interface DocumentTruth {
@@ -68,8 +70,21 @@ const MARK_NAMES = ['bold', 'italic', 'underline', 'code'] as const;
 
 interface Writer {
   doc: Y.Doc;
-  outbox: Uint8Array[];
+  outbox: Array<{ update: Uint8Array; quiet: boolean }>;
   offline: boolean;
+}
+
+/** The root attribute under which the editor stores a tab's caret (@slate-yjs/core's stored positions). */
+const CARET_KEY = (client: number) => `__slateYjsStoredPosition_${client}-anchor`;
+const CARET_ORIGIN = Symbol('caret');
+
+/** Stores a caret position in the root's attributes, as the editor does after a caret move. */
+function storeCaret(doc: Y.Doc, next: () => number): void {
+  const blocks = blocksOf(doc);
+  if (blocks.length === 0) return;
+  const block = blocks[Math.floor(next() * blocks.length)];
+  const position = Y.createRelativePositionFromTypeIndex(block, Math.floor(next() * (plainText(block).length + 1)));
+  doc.get(CONTENT_ROOT, Y.XmlText).setAttribute(CARET_KEY(doc.clientID), Y.encodeRelativePosition(position) as unknown as string);
 }
 
 function blocksOf(doc: Y.Doc): Y.XmlText[] {
@@ -183,9 +198,9 @@ export function randomSession(seed: number, options: SessionOptions = {}): Sessi
   const relay = new Y.Doc();
   const entries: SessionEntry[] = [];
   const truth: DocumentTruth[] = [];
-  const deliver = (update: Uint8Array, author: number | null) => {
+  const deliver = (update: Uint8Array, author: number | null, quiet = false) => {
     Y.applyUpdate(relay, update);
-    entries.push({ update, author, at: now });
+    entries.push({ update, author, at: now, quiet });
     if (recordTruth) truth.push(truthOf(relay));
   };
   deliver(seedUpdate(), null);
@@ -196,18 +211,19 @@ export function randomSession(seed: number, options: SessionOptions = {}): Sessi
     doc.clientID = 1_000 + i * 7_919 + Math.floor(next() * 1_000);
     const writer: Writer = { doc, outbox: [], offline: false };
     doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== 'relay') writer.outbox.push(update);
+      if (origin !== 'relay') writer.outbox.push({ update, quiet: origin === CARET_ORIGIN });
     });
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(relay), 'relay');
     writers.push(writer);
   }
   const sync = (writer: Writer) => {
     // What the writer made reaches the relay (merged, when it was offline), then it catches up.
-    if (writer.outbox.length > 0) {
-      const update = writer.outbox.length === 1 ? writer.outbox[0] : Y.mergeUpdates(writer.outbox);
-      writer.outbox = [];
-      deliver(update, writer.doc.clientID);
+    if (writer.outbox.length === 1) {
+      deliver(writer.outbox[0].update, writer.doc.clientID, writer.outbox[0].quiet);
+    } else if (writer.outbox.length > 1) {
+      deliver(Y.mergeUpdates(writer.outbox.map((sent) => sent.update)), writer.doc.clientID, writer.outbox.every((sent) => sent.quiet));
     }
+    writer.outbox = [];
     Y.applyUpdate(writer.doc, Y.encodeStateAsUpdate(relay, Y.encodeStateVector(writer.doc)), 'relay');
   };
 
@@ -218,6 +234,19 @@ export function randomSession(seed: number, options: SessionOptions = {}): Sessi
     if (!writer.offline) Y.applyUpdate(writer.doc, Y.encodeStateAsUpdate(relay, Y.encodeStateVector(writer.doc)), 'relay');
     edit(writer.doc, next);
     if (!writer.offline) sync(writer);
+    // The editor stores the caret after a move: a quiet update of its own, or (as a block split
+    // migrating positions does) inside an edit's transaction.
+    const caret = next();
+    if (caret < 0.4) {
+      writer.doc.transact(() => storeCaret(writer.doc, next), CARET_ORIGIN);
+      if (!writer.offline) sync(writer);
+    } else if (caret < 0.5) {
+      writer.doc.transact(() => {
+        storeCaret(writer.doc, next);
+        edit(writer.doc, next);
+      });
+      if (!writer.offline) sync(writer);
+    }
   }
   for (const writer of writers) {
     writer.offline = false;
