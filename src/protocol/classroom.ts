@@ -12,6 +12,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { CloseCode } from './constants';
 
 /** Relay → student tab: `[101, varString JSON ClassroomNotice]`; sent on join to sockets that name a student. */
 export const CLASSROOM_MESSAGE = 101;
@@ -21,7 +22,7 @@ export const CLASSROOM_MESSAGE = 101;
  * HTTP 307). Sent when a partition starts or heals, or the teacher moves a
  * student. Transient: stock y-websocket and Concord's tab reconnect after it.
  */
-export const REGROUPED_CLOSE_CODE = 4307;
+export const REGROUPED_CLOSE_CODE = CloseCode.regrouped;
 
 /** WebSocket query parameter: this tab's student id (random per tab, kept across reloads). */
 export const STUDENT_QUERY_PARAM = 'student';

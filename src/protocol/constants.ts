@@ -93,6 +93,12 @@ export const CloseCode = {
    * after reconnecting sends them again, in order.
    */
   missingDependencies: 4503,
+  /**
+   * A classroom was partitioned or healed, or the teacher moved this student
+   * to the other group: reconnect now, and the relay routes the socket to its
+   * new leader (like HTTP 307). `REGROUPED_CLOSE_CODE` in ./classroom.ts.
+   */
+  regrouped: 4307,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -118,6 +124,10 @@ const CLOSE_CODE_MEANINGS: Record<CloseCode, CloseCodeMeaning> = {
   [CloseCode.reservedClientId]: {
     permanent: true,
     reason: "This client writes under the Yjs client id reserved for the document's seed; it must use another (random) client id.",
+  },
+  [CloseCode.regrouped]: {
+    permanent: false,
+    reason: 'The teacher regrouped the class (partition, heal or a move); reconnecting to your group.',
   },
   [CloseCode.missingDependencies]: {
     permanent: false,
