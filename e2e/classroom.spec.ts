@@ -161,6 +161,7 @@ test('T2 T3: teacher + 4 students: partition, each group types and sees only its
 });
 
 test('T1: a student at /teach/<room> gets no working controls, and their crafted partition, heal and move requests are refused', async ({ browser, baseURL }) => {
+  test.setTimeout(90_000); // five browser contexts on a 2-core machine
   const { teacher, students, room } = await classOfFour(browser, baseURL!);
   const [ada] = students;
 
@@ -179,9 +180,9 @@ test('T1: a student at /teach/<room> gets no working controls, and their crafted
     return {
       partitionNoKey: await post(`/api/classrooms/${r}/partition`, {}),
       partitionGuess: await post(`/api/classrooms/${r}/partition`, { key: 'A'.repeat(43) }),
-      partitionStudentId: await post(`/api/classrooms/${r}/partition`, { key: sessionStorage.getItem('concord.student') }),
+      partitionStudentId: await post(`/api/classrooms/${r}/partition`, { key: localStorage.getItem('concord.student') }),
       heal: await post(`/api/classrooms/${r}/heal`, { key: 'teacher' }),
-      move: await post(`/api/classrooms/${r}/move`, { key: 'teacher', student: sessionStorage.getItem('concord.student') }),
+      move: await post(`/api/classrooms/${r}/move`, { key: 'teacher', student: localStorage.getItem('concord.student') }),
       roster: await fetch(`/api/classrooms/${r}`).then((x) => x.status),
     };
   }, room);
@@ -193,6 +194,7 @@ test('T1: a student at /teach/<room> gets no working controls, and their crafted
 });
 
 test('T4: the teacher moves a student to the other datacenter; they see that group from then on', async ({ browser, baseURL }) => {
+  test.setTimeout(90_000);
   const { teacher, students } = await classOfFour(browser, baseURL!);
   const [ada, ben, cy] = students;
   await teacher.page.getByTestId('partition').click();

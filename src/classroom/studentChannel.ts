@@ -1,8 +1,13 @@
 /**
  * A tab's side of a classroom: it names itself to the relay with a student id
- * (random per tab, kept across reloads of that tab in sessionStorage, so the
- * relay routes a reloaded tab back to its group), and listens for the relay's
- * classroom notice (message 101: partitioned or not, and in which group).
+ * and listens for the relay's classroom notice (message 101: partitioned or
+ * not, and in which group).
+ *
+ * The id is per browser (localStorage), not per tab: the tabs of one browser
+ * share one local replica (IndexedDB), so they must be in the same group — a
+ * second tab in the other group would carry the first group's writes across
+ * the partition as soon as it loaded them. It also brings a reloaded tab back
+ * to its group.
  *
  * Attached to a replica's provider before it connects. Documents that are not
  * classrooms never get a notice; the id costs them nothing.
@@ -15,8 +20,8 @@ import { newRoomId } from '../protocol/constants';
 
 const STUDENT_ID_KEY = 'concord.student';
 
-/** This tab's student id. */
-export function studentId(storage: Storage = sessionStorage): string {
+/** This browser's student id. */
+export function studentId(storage: Storage = localStorage): string {
   let id = storage.getItem(STUDENT_ID_KEY);
   if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
     id = newRoomId();

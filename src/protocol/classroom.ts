@@ -24,7 +24,7 @@ export const CLASSROOM_MESSAGE = 101;
  */
 export const REGROUPED_CLOSE_CODE = CloseCode.regrouped;
 
-/** WebSocket query parameter: this tab's student id (random per tab, kept across reloads). */
+/** WebSocket query parameter: the student id (random, one per browser: its tabs share one local replica). */
 export const STUDENT_QUERY_PARAM = 'student';
 /** WebSocket query parameter: the teacher key (the teacher console's read-only sockets). */
 export const TEACHER_QUERY_PARAM = 'teacher';
