@@ -1,12 +1,12 @@
 /**
  * Authorship that outlives presence: whenever a room's awareness shows a
- * client id with a `user: {name, color}` (src/collab/presence.ts publishes
- * it), the history store remembers that mapping for the document, so text that
- * client wrote keeps its author's name and colour after the tab is gone, after
- * a relay restart and after compaction. Viewers write nothing and are skipped.
+ * client id with a `user: {name, color}` (src/protocol/presence.ts), the
+ * history store remembers that mapping for the document, so text that client
+ * wrote keeps its author's name and colour after the tab is gone, after a
+ * relay restart and after compaction. Viewers write nothing and are skipped.
  */
 import type { Awareness } from 'y-protocols/awareness';
-import { MAX_NAME_LENGTH } from '../../src/collab/presence';
+import { MAX_NAME_LENGTH } from '../../src/protocol/presence';
 import type { HistoryAuthor, HistoryStore } from './historyStore';
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
-import type { PresenceUser } from '../editor/schema';
+import { peerUser, type PresenceUser } from '../protocol/presence';
 import { frameBatch } from './frameBatch';
-import { peerUser } from './presence';
 
 export interface Peer {
   clientId: number;

@@ -13,7 +13,7 @@ import { StaticBlocks } from './richText/StaticBlocks';
 import { handleRichTextKeyDown } from './richText/hotkeys';
 import { Toolbar } from './richText/Toolbar';
 import { skipReactSelectionWalk } from './reactSelectionWalk';
-import type { PresenceUser } from './schema';
+import type { PresenceUser } from '../protocol/presence';
 
 /** Blocks drawn before the editor has mounted: more than a screenful. */
 const PREVIEW_BLOCKS = 80;

@@ -16,7 +16,7 @@ import { ReplicationInspector } from './ReplicationInspector';
 import { PresenceBar } from './PresenceBar';
 import { StatusBadges } from './StatusBadges';
 import { TitleField } from './TitleField';
-import type { PresenceUser } from './schema';
+import type { PresenceUser } from '../protocol/presence';
 import './document.css';
 
 /**

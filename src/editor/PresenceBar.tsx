@@ -1,8 +1,8 @@
 /** Who is here: your own name and colour (editable), then everyone else. */
 import { useState } from 'react';
 import type { Peer } from '../collab/usePeers';
-import { MAX_NAME_LENGTH, PRESENCE_COLOURS, cleanName } from '../collab/presence';
-import type { PresenceUser } from './schema';
+import { PRESENCE_COLOURS } from '../collab/presence';
+import { MAX_NAME_LENGTH, cleanName, type PresenceUser } from '../protocol/presence';
 
 export function PresenceBar({ me, peers, onChange }: { me: PresenceUser; peers: Peer[]; onChange: (user: PresenceUser) => void }) {
   const [draft, setDraft] = useState<string | null>(null);

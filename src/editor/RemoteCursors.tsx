@@ -15,7 +15,8 @@ import { useEffect, useRef, useState, type CSSProperties, type PropsWithChildren
 import { Range } from 'slate';
 import { ReactEditor, useSlateStatic } from 'slate-react';
 import { frameBatch } from '../collab/frameBatch';
-import type { ConcordEditor, PresenceUser } from './schema';
+import type { PresenceUser } from '../protocol/presence';
+import type { ConcordEditor } from './schema';
 
 interface Box {
   top: number;

@@ -6,7 +6,7 @@
  */
 import { useEffect, useReducer, useRef } from 'react';
 import * as Y from 'yjs';
-import { peerUser } from '../collab/presence';
+import { peerUser } from '../protocol/presence';
 import { relayClocks } from '../collab/relayClocks';
 import type { Replica, ReplicaStatus } from '../collab/replica';
 import { LEGACY_SEED_CLIENT_ID, SEED_CLIENT_ID } from '../protocol/document';

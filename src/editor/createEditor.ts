@@ -18,7 +18,8 @@ import { withRichText } from './richText/withRichText';
 import { BIG_PASTE_ORIGIN, withBigPaste } from './bigPaste';
 import { cacheRootDelta } from './rootDeltaCache';
 import { withRootEvents } from './rootEvents';
-import type { ConcordEditor, PresenceUser } from './schema';
+import type { PresenceUser } from '../protocol/presence';
+import type { ConcordEditor } from './schema';
 import { tabId, withStableSelection } from './stableSelection';
 import { withUndoSteps } from './undoSteps';
 

@@ -6,9 +6,12 @@ import type { BaseEditor, Descendant } from 'slate';
 import type { ReactEditor } from 'slate-react';
 import type { CursorEditor, YHistoryEditor, YjsEditor } from '@slate-yjs/core';
 import type { BlockType, ListType, Mark } from '../protocol/document';
+import type { PresenceUser } from '../protocol/presence';
+import type { StableSelectionEditor } from './stableSelection';
 
 export type { ListType } from '../protocol/document';
-import type { StableSelectionEditor } from './stableSelection';
+// Old import path of PresenceUser, kept while in-flight code still imports it from here; import it from src/protocol/presence.ts.
+export type { PresenceUser } from '../protocol/presence';
 
 export interface BlockElement {
   type: BlockType;
@@ -20,12 +23,6 @@ export interface BlockElement {
 }
 
 export type FormattedText = { text: string } & Partial<Record<Mark, true>>;
-
-/** Presence data each tab publishes in awareness under the `user` field. */
-export interface PresenceUser extends Record<string, unknown> {
-  name: string;
-  color: string;
-}
 
 export type ConcordEditor = BaseEditor &
   ReactEditor &
