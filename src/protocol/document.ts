@@ -38,9 +38,10 @@ export const MARKS = ['bold', 'italic', 'underline', 'code'] as const;
 export type Mark = (typeof MARKS)[number];
 
 /**
- * The body of a new document: one empty paragraph. The relay writes it (never a
- * client) with a fixed Yjs client id, so every relay produces identical items
- * and two seeds of one room merge into one paragraph instead of two.
+ * The body of a new document: one empty paragraph. It is written as the seed
+ * (seed.ts) under a fixed Yjs client id, by the relay and by a tab that opens a
+ * new document while the relay is unreachable, so every seed produces identical
+ * items and two seeds of one room merge into one paragraph instead of two.
  */
 export const NEW_DOCUMENT_BODY = [{ type: BlockType.paragraph, children: [{ text: '' }] }];
 
