@@ -96,6 +96,27 @@ describe('history through the relay', () => {
     expect(version.authorNames[alice.doc.clientID].name).toBe('Alice');
   });
 
+  it('edits of formatted text are stored and forwarded (Yjs follows them with a formatting-cleanup transaction), so history holds them all', async () => {
+    relay = await startTestRelay();
+    const alice = await writer('formatted', { name: 'Alice', color: '#d9480f' });
+    const bob = await writer('formatted', { name: 'Bob', color: '#1971c2' });
+    const before = alice.acks.at(-1)?.committedUpdateFrames ?? 0;
+    block(alice).insert(0, 'bold', { bold: true });
+    block(alice).insert(4, ' plain', { bold: null } as never);
+    await alice.until(() => (alice.acks.at(-1)?.committedUpdateFrames ?? 0) >= before + 2, 'saved');
+    await bob.until(() => block(bob).toString() === '<bold>bold</bold> plain', 'alice’s formatted text at bob');
+    const version = (await (await http('/api/docs/formatted/history/1')).json()) as VersionPayload;
+    expect(version.blocks).toEqual([
+      {
+        type: 'paragraph',
+        children: [
+          { text: 'bold', bold: true, historyAuthor: alice.doc.clientID },
+          { text: ' plain', historyAuthor: alice.doc.clientID },
+        ],
+      },
+    ]);
+  });
+
   it('answers bad requests clearly: unknown document 404, bad room 400, not a number 400, past the latest 404, removed by retention 410, unknown format 400, POST 405', async () => {
     relay = await startTestRelay({ HISTORY_RETENTION_DAYS: '7' });
     const alice = await writer('errors', { name: 'Alice', color: '#d9480f' });

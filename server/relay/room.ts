@@ -21,7 +21,7 @@ import * as Y from 'yjs';
 import { MalformedFrame, asUpdateFrame, encodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, readFrame, type Frame } from '../../src/protocol/codec';
 import { Role, SyncStep } from '../../src/protocol/constants';
 import { seedClientOf, seedUpdate } from '../../src/protocol/seed';
-import { NULL_ROOM_BUS, type ClusterRoom, type RoomBus } from '../cluster/clusterLink';
+import { NULL_ROOM_BUS, type AckTarget, type ClusterRoom, type RoomBus } from '../cluster/clusterLink';
 import type { RelayLimits } from '../config';
 import { editMeta, type EditMeta } from '../history/updateAuthor';
 import type { Logger } from '../log';
@@ -111,7 +111,9 @@ export class Room implements ClusterRoom {
     this.seedClient = seedClientOf(this.doc)!;
     this.seedClock = Y.getState(this.doc.store, this.seedClient);
     this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-      this.lastTransaction = transaction;
+      // The first one: applying an update to formatted text makes Yjs run a second,
+      // formatting-cleanup transaction right after, which would hide what the update added.
+      this.lastTransaction ??= transaction;
     });
     this.presence = new Presence(this.doc, name, this.connections, (frame) => this.bus.publishAwareness(frame), limits, log);
   }
@@ -291,7 +293,7 @@ export class Room implements ClusterRoom {
     for (const connection of this.connections) {
       if (connection !== from) connection.send(forward);
     }
-    this.bus.publishUpdate(forward);
+    this.bus.publishUpdate(forward, edit);
   }
 
   /**
@@ -395,17 +397,30 @@ export class Room implements ClusterRoom {
     }
   }
 
-  /** Called by storage once every update queued so far is committed: ack the senders. */
+  /**
+   * Called by storage once every update queued so far is committed: ack the
+   * senders (all they sent, unless REPLICATION_ACKS also waits for other relays:
+   * then the cluster acks the rest through `ackSaved` once they hold it).
+   */
   afterCommit(appended: number): void {
     this.logLength += appended;
     let stateVector: Uint8Array | null = null;
     for (const connection of this.connections) {
       const ackable = connection.ackableFrames;
       if (!connection.wantsAcks || connection.updateFramesAcked >= ackable) continue;
+      const saved = this.bus.committed(connection, ackable);
+      if (saved <= connection.updateFramesAcked) continue;
       stateVector ??= Y.encodeStateVector(this.doc);
-      connection.updateFramesAcked = ackable;
-      connection.send(encodeSaved(connection.updateFramesAcked, stateVector));
+      connection.updateFramesAcked = saved;
+      connection.send(encodeSaved(saved, stateVector));
     }
+  }
+
+  ackSaved(target: AckTarget, frames: number): void {
+    const connection = target as Connection;
+    if (!this.connections.has(connection) || !connection.wantsAcks || frames <= connection.updateFramesAcked) return;
+    connection.updateFramesAcked = Math.min(frames, connection.ackableFrames);
+    connection.send(encodeSaved(connection.updateFramesAcked, Y.encodeStateVector(this.doc)));
   }
 
   /** The whole document as one update, for compaction. */
