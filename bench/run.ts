@@ -14,6 +14,7 @@ import { benchCluster } from './cluster';
 import { benchColdLoad } from './coldLoad';
 import { benchDurability } from './durability';
 import { benchFanout } from './fanout';
+import { benchHistory } from './history';
 import { benchHotDocument } from './hotDocument';
 import { benchMemory } from './memory';
 import { machineLine, QUICK, report, waitForQuiet } from './lib/report';
@@ -36,6 +37,7 @@ const namedOnly: Record<string, () => Promise<void>> = {
   classroom: benchClassroom,
   cluster: benchCluster,
   'big-document': benchBigDocument,
+  history: benchHistory,
 };
 
 const all = { ...peerBenchmarks, ...namedOnly };
