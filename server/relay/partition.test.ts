@@ -236,6 +236,10 @@ describe('classrooms', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(s4.text()).not.toContain('moved');
     expect((await post(`/api/classrooms/${room}/move`, { key, student: 'nobody' })).status).toBe(404);
+    // Now A has three students and B one: a latecomer goes to the smaller group, B.
+    const s5 = student(room, 's5');
+    await until(() => synced(s5) && s5.group() === 'B', 's5 in the smaller group B');
+    await until(() => s5.text().includes('b2') && !s5.text().includes('moved'), "s5 to get group B's document");
   });
 
   it('T5: a relay restarted mid-partition keeps both leaders and every group: nothing acked is lost', async () => {
