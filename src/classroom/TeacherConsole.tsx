@@ -205,7 +205,7 @@ function Console({
         <div className={`documents ${state.partitioned ? 'split' : ''}`}>
           {state.partitioned ? (
             GROUPS.map((g) => (
-              <LiveDocument key={`${state.epoch}${g}`} room={room} teacherKey={teacherKey} group={g} heading={`Datacenter ${g} (${inGroup(g).length} students)`} />
+              <LiveDocument key={`${state.epoch}${g}`} room={room} teacherKey={teacherKey} group={g} heading={`Datacenter ${g} (${inGroup(g).length} student${inGroup(g).length === 1 ? '' : 's'})`} />
             ))
           ) : (
             <LiveDocument key="whole" room={room} teacherKey={teacherKey} group={null} heading="Everyone" />
