@@ -59,8 +59,10 @@ interface Row {
 
 export class ClassroomStore {
   private readonly db: Database.Database;
+  /** Which rooms are classrooms, read once at start (every upgrade asks; most rooms are not). */
+  private readonly classrooms = new Set<string>();
   /** Loaded records (a classroom is read from SQLite once, then kept in step with it). */
-  private readonly cache = new Map<string, ClassroomRecord | null>();
+  private readonly cache = new Map<string, ClassroomRecord>();
 
   constructor(
     databaseFile: string,
@@ -71,6 +73,7 @@ export class ClassroomStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
+    for (const row of this.db.prepare<[], { room: string }>('SELECT room FROM classrooms').all()) this.classrooms.add(row.room);
   }
 
   /** The teacher key of `room` (base64url, 43 characters). */
@@ -88,12 +91,15 @@ export class ClassroomStore {
 
   create(room: string, now = Date.now()): void {
     this.db.prepare('INSERT OR IGNORE INTO classrooms (room, created_at) VALUES (?, ?)').run(room, now);
+    this.classrooms.add(room);
     this.cache.delete(room);
   }
 
   /** The classroom, or null if `room` is not one. */
   get(room: string): ClassroomRecord | null {
-    if (this.cache.has(room)) return this.cache.get(room)!;
+    if (!this.classrooms.has(room)) return null;
+    const cached = this.cache.get(room);
+    if (cached) return cached;
     const row = this.db.prepare<[string], Row>('SELECT * FROM classrooms WHERE room = ?').get(room);
     let record: ClassroomRecord | null = null;
     if (row) {
@@ -114,7 +120,7 @@ export class ClassroomStore {
         lastHeal: row.last_heal ? (JSON.parse(row.last_heal) as HealReport) : null,
       };
     }
-    this.cache.set(room, record);
+    if (record) this.cache.set(room, record);
     return record;
   }
 
