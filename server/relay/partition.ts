@@ -52,6 +52,9 @@ import type { Connection } from './connection';
 import type { Room } from './room';
 import type { Rooms } from './rooms';
 
+/** The place in the join order of a socket that named no student. */
+const LAST = Number.MAX_SAFE_INTEGER;
+
 /** The room holding group `group`'s leader during partition number `epoch` of classroom `room`. */
 export function groupRoomName(room: string, epoch: number, group: Group): string {
   return `${room}#${epoch}${group}`;
@@ -114,7 +117,7 @@ export class Partitions {
     const given = params.get(STUDENT_QUERY_PARAM);
     const named = given !== null && STUDENT_ID_PATTERN.test(given);
     const student = named ? given : `anonymous-${randomBytes(6).toString('hex')}`;
-    this.noteJoin(room, student);
+    if (named) this.noteJoin(room, student); // an anonymous id lives one connection: it would only grow the map
     return {
       refused: false,
       room: this.targetRoom(classroom, student, null),
@@ -311,7 +314,7 @@ export class Partitions {
         group,
       });
     }
-    return [...found.values()].sort((a, b) => (order?.get(a.id) ?? 0) - (order?.get(b.id) ?? 0));
+    return [...found.values()].sort((a, b) => (order?.get(a.id) ?? LAST) - (order?.get(b.id) ?? LAST));
   }
 
   /** Every connected student of the classroom, with their group while partitioned. */
@@ -321,7 +324,7 @@ export class Partitions {
       : [[this.rooms.peek(classroom.room), null]];
     const all = rooms.flatMap(([room, group]) => (room ? this.studentsIn(room, group) : []));
     const order = this.joinOrder.get(classroom.room);
-    return all.sort((a, b) => (order?.get(a.id) ?? 0) - (order?.get(b.id) ?? 0));
+    return all.sort((a, b) => (order?.get(a.id) ?? LAST) - (order?.get(b.id) ?? LAST));
   }
 
   /**
