@@ -44,7 +44,13 @@ export async function startConcord(
   const secret = loadOrCreateSecret(config.dataDir);
   const access = new Access(join(config.dataDir, DATABASE_FILE), secret);
   const classrooms = new ClassroomStore(join(config.dataDir, DATABASE_FILE), secret);
-  const cluster = createCluster(config.cluster, metrics, log, clusterTransport);
+  const cluster = createCluster(
+    config.cluster,
+    metrics,
+    log,
+    { storage, databaseFile: join(config.dataDir, DATABASE_FILE), compactAfterUpdates: config.compactAfterUpdates },
+    clusterTransport,
+  );
   const rooms = new Rooms(storage, config, metrics, log, cluster);
   cluster.start(rooms);
   const partitions = new Partitions(classrooms, rooms, log);

@@ -59,6 +59,25 @@ export interface ClusterConfig {
   readonly antiEntropyIntervalMs: number;
   /** Heartbeat interval; a relay silent for 3 of them is dead and its clients' presence removed (CLUSTER_HEARTBEAT_MS, default 5000). */
   readonly heartbeatIntervalMs: number;
+  /**
+   * How many relays must have committed an edit before a tab is told `saved`
+   * (REPLICATION_ACKS, default 1: this relay's own commit). With 2, also the
+   * commit of at least one other relay, reported back through Redis
+   * (server/cluster/replication.ts). More than 1 needs REDIS_URL.
+   */
+  readonly replicationAcks: number;
+  /**
+   * With REPLICATION_ACKS above 1: how long a tab's committed edits may wait for
+   * the other relays' commits before the tab is told they are on this relay
+   * only (REPLICATION_ACK_TIMEOUT_MS, default 2000). `saved` still follows once they are.
+   */
+  readonly replicationAckTimeoutMs: number;
+  /**
+   * Catch-up of every document (a relay that joins late or was down): at most
+   * this many documents are compared with a peer per second
+   * (CLUSTER_CATCHUP_DOCS_PER_S, default 100), so catching up never stalls clients.
+   */
+  readonly catchUpDocsPerS: number;
 }
 
 /**
@@ -186,7 +205,20 @@ export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env): Cluster
     relayId,
     antiEntropyIntervalMs: integer(env, 'CLUSTER_ANTI_ENTROPY_MS', 30_000, 100, 3_600_000),
     heartbeatIntervalMs: integer(env, 'CLUSTER_HEARTBEAT_MS', 5_000, 50, 600_000),
+    ...replicationConfig(env, redisUrl(env, 'REDIS_URL')),
   });
+}
+
+function replicationConfig(env: NodeJS.ProcessEnv, redis: string | null) {
+  const replicationAcks = integer(env, 'REPLICATION_ACKS', 1, 1, 16);
+  if (replicationAcks > 1 && !redis) {
+    throw new ConfigError('REPLICATION_ACKS', `${replicationAcks} copies need other relays: set REDIS_URL too (a relay on its own keeps one copy)`);
+  }
+  return {
+    replicationAcks,
+    replicationAckTimeoutMs: integer(env, 'REPLICATION_ACK_TIMEOUT_MS', 2_000, 10, 600_000),
+    catchUpDocsPerS: integer(env, 'CLUSTER_CATCHUP_DOCS_PER_S', 100, 1, 100_000),
+  };
 }
 
 function publicUrl(env: NodeJS.ProcessEnv, name: string): string | null {

@@ -207,6 +207,62 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  // Eager replication and REPLICATION_ACKS (server/cluster/replication.ts): empty without REDIS_URL.
+  type PeerReport = Array<{ peer: string; lagSeconds: number; documents: number }>;
+  let peerReport: (() => PeerReport) | null = null;
+  new Gauge({
+    name: 'concord_replication_lag_seconds',
+    help: 'Per peer relay: age of the oldest update accepted here that the peer has not yet confirmed storing (0 when it holds everything)',
+    labelNames: ['peer'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { peer, lagSeconds } of peerReport?.() ?? []) this.set({ peer }, lagSeconds);
+    },
+  });
+  new Gauge({
+    name: 'concord_replication_unreplicated_documents',
+    help: 'Per peer relay: documents with updates accepted here that the peer has not yet confirmed storing',
+    labelNames: ['peer'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { peer, documents } of peerReport?.() ?? []) this.set({ peer }, documents);
+    },
+  });
+  const replicationAcksWaiting = new Gauge({
+    name: 'concord_replication_acks_waiting',
+    help: 'Sockets whose committed edits wait for other relays’ commits before `saved` (REPLICATION_ACKS > 1)',
+    registers: [registry],
+  });
+  const replicationOneRelayOnly = new Counter({
+    name: 'concord_replication_one_relay_only_total',
+    help: 'Times a tab was told its edits are stored on fewer relays than REPLICATION_ACKS (no other relay confirmed in time)',
+    registers: [registry],
+  });
+  const replicationUnloadedUpdates = new Counter({
+    name: 'concord_replication_unloaded_updates_total',
+    help: 'Other relays’ updates for documents not loaded here: stored without loading, duplicate (already stored), or missing (built on something not stored here: fetched instead)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const replicationCatchUpDocuments = new Counter({
+    name: 'concord_replication_catchup_documents_total',
+    help: 'Documents compared with a peer by the directory catch-up (bounded by CLUSTER_CATCHUP_DOCS_PER_S)',
+    registers: [registry],
+  });
+  const replicationCatchUpPages = new Counter({
+    name: 'concord_replication_catchup_pages_total',
+    help: 'Pages of peers’ documents directories requested and received',
+    labelNames: ['direction'] as const,
+    registers: [registry],
+  });
+  const replicationCatchUpBacklog = new Gauge({
+    name: 'concord_replication_catchup_backlog',
+    help: 'Documents of the current directory pages still to compare with peers',
+    registers: [registry],
+  });
+
   return {
     registry,
     connections,
@@ -239,6 +295,18 @@ export function createMetrics() {
     clusterUpdatesApplied,
     clusterUpdatesDeferred,
     clusterPeers,
+    replicationAcksWaiting,
+    replicationOneRelayOnly,
+    replicationUnloadedUpdates,
+    replicationCatchUpDocuments,
+    replicationCatchUpPages,
+    replicationCatchUpBacklog,
+    /** Where the per-peer replication gauges read from (the cluster sets it). */
+    replicationPeers: {
+      set(report: () => PeerReport) {
+        peerReport = report;
+      },
+    },
     /** Stops the event-loop monitor (the relay is closing). */
     stop() {
       loopDelay.disable();

@@ -6,6 +6,7 @@
  * - a room is loaded        → `roomLoaded` (subscribe, then catch up)
  * - a client's update is applied    → `RoomBus.publishUpdate`
  * - a client's awareness arrives, or a socket leaves → `RoomBus.publishAwareness`
+ * - a socket's update frames are committed → `RoomBus.committed` (how many to ack as saved)
  * - a room is unloaded      → `roomUnloaded`
  *
  * What comes back from other relays goes into the room through `ClusterRoom`:
@@ -13,12 +14,32 @@
  */
 import type * as Y from 'yjs';
 
+/** Who history credits an update to (server/history/updateAuthor.ts), carried to the other relays' stores. */
+export interface PublishedEdit {
+  author: number | null;
+  quiet: boolean;
+}
+
+/** A socket that may be acked (implemented by Connection). */
+export interface AckTarget {
+  readonly wantsAcks: boolean;
+  readonly isOpen: boolean;
+  send(frame: Uint8Array): void;
+}
+
 /** What a room sends to the other relays. Both take the exact frame this relay forwarded to its own sockets. */
 export interface RoomBus {
   /** A client's update was applied here: `frame` is the sync update frame (type 0, step 2). */
-  publishUpdate(frame: Uint8Array): void;
+  publishUpdate(frame: Uint8Array, edit?: PublishedEdit): void;
   /** A client's awareness frame (type 1), or the removal of a client that left this relay. */
   publishAwareness(frame: Uint8Array): void;
+  /**
+   * This relay committed `target`'s update frames up to `frames`: how many may
+   * be acked as `saved` now. All of them, unless REPLICATION_ACKS asks for
+   * other relays' commits too (then the cluster acks the rest later through
+   * `ClusterRoom.ackSaved`).
+   */
+  committed(target: AckTarget, frames: number): number;
 }
 
 /** What the cluster may ask of a loaded room (implemented by Room). */
@@ -37,6 +58,8 @@ export interface ClusterRoom {
   localAwareness(): Uint8Array | null;
   /** Removes the awareness states that came from `relayId` (it died or restarted). */
   forgetRelay(relayId: string): void;
+  /** Sends `saved` for `target`'s first `frames` update frames (enough relays hold them now). */
+  ackSaved(target: AckTarget, frames: number): void;
 }
 
 /** How the cluster finds rooms: the loaded ones, and what storage holds for the others. */
@@ -44,6 +67,8 @@ export interface RoomDirectory {
   peek(name: string): ClusterRoom | undefined;
   /** Everything stored for a room that is not loaded, as one update; null if nothing is stored. */
   storedState(name: string): Uint8Array | null;
+  /** Commits every update queued for storage now; false if storage failed. */
+  flush(): boolean;
 }
 
 export interface ClusterStatus {
@@ -52,6 +77,8 @@ export interface ClusterStatus {
   redis: 'off' | 'connected' | 'disconnected';
   /** Other relays heard from (heartbeats) recently. */
   peers: number;
+  /** In a cluster: REPLICATION_ACKS, and documents still to compare with peers (directory catch-up). */
+  replication?: { acks: number; catchUpBacklog: number };
 }
 
 export interface ClusterLink {
@@ -67,8 +94,8 @@ export interface ClusterLink {
 
 function noop(): void {}
 
-/** The bus of a relay without a cluster: nothing to publish. */
-export const NULL_ROOM_BUS: RoomBus = Object.freeze({ publishUpdate: noop, publishAwareness: noop });
+/** The bus of a relay without a cluster: nothing to publish, and a commit here is all `saved` needs. */
+export const NULL_ROOM_BUS: RoomBus = Object.freeze({ publishUpdate: noop, publishAwareness: noop, committed: (_target: AckTarget, frames: number) => frames });
 
 /** A relay on its own (REDIS_URL unset). */
 export function nullCluster(relayId: string): ClusterLink {

@@ -7,19 +7,32 @@ const bytes = (...values: number[]) => Uint8Array.from(values);
 
 describe('cluster messages', () => {
   const samples: ClusterMessage[] = [
-    { kind: 'update', relay: 'A', room: 'r', frame: encodeUpdate(bytes(0, 0)) },
+    { kind: 'update', relay: 'A', room: 'r', frame: encodeUpdate(bytes(0, 0)), epoch: 7, seq: 3, at: 1_700_000_000_000, author: 42, quiet: false },
     { kind: 'awareness', relay: 'A', room: 'r', frame: encodeAwareness(bytes(0)) },
-    { kind: 'syncRequest', relay: 'A', room: 'r', reason: 'missingDeps', stateVector: bytes(0), deleteDigest: bytes(9, 9) },
-    { kind: 'syncReply', relay: 'A', room: 'r', update: bytes(0, 0), stateVector: bytes(), deleteDigest: bytes(), awareness: bytes(0) },
-    { kind: 'heartbeat', relay: 'A', room: '', boot: 'b-1', intervalMs: 5_000 },
+    { kind: 'syncRequest', relay: 'A', room: 'r', reason: 'missingDeps', stateVector: bytes(0), deleteDigest: bytes(9, 9), epoch: 7, seq: 0 },
+    { kind: 'syncReply', relay: 'A', room: 'r', update: bytes(0, 0), stateVector: bytes(), deleteDigest: bytes(), awareness: bytes(0), epoch: 7, seq: 12 },
+    { kind: 'heartbeat', relay: 'A', room: '', boot: 'b-1', intervalMs: 5_000, store: 'f00d', epoch: 7 },
+    { kind: 'update', relay: 'A', room: 'r', frame: encodeUpdate(bytes(0, 0)), epoch: 7, seq: 4, at: 5, author: null, quiet: true },
+    { kind: 'syncRequest', relay: 'A', room: 'r', reason: 'directory', stateVector: bytes(0), deleteDigest: bytes(), epoch: 1, seq: 1 },
+    { kind: 'replicated', relay: 'B', room: '', epoch: 7, rooms: [['r', 3], ['other-room', 1]] },
+    { kind: 'directoryRequest', relay: 'B', room: '', since: -1, limit: 200 },
+    { kind: 'directoryPage', relay: 'A', room: '', store: 'f00d', since: 17, entries: [['r', 18], ['s', 40]], more: true },
   ];
   it.each(samples)('round-trips a $kind', (message) => {
-    expect(decodeClusterMessage(encodeClusterMessage(message), 'B')).toEqual(message);
+    expect(decodeClusterMessage(encodeClusterMessage(message), 'Z')).toEqual(message);
   });
 
   it('X2: returns null for the relay’s own messages, except heartbeats (to spot a duplicate RELAY_ID)', () => {
     expect(decodeClusterMessage(encodeClusterMessage(samples[0]), 'A')).toBeNull();
     expect(decodeClusterMessage(encodeClusterMessage(samples[4]), 'A')).toEqual(samples[4]);
+  });
+
+  it('refuses an unknown sync reason and absurd list lengths', () => {
+    const request = encodeClusterMessage(samples[2]);
+    const reasonAt = request.indexOf(3, 6); // missingDeps = 3, after version, kind, relay and room
+    expect(() => decodeClusterMessage(Uint8Array.of(...request.subarray(0, reasonAt), 99, ...request.subarray(reasonAt + 1)), 'B')).toThrow(ClusterMessageError);
+    const page = encodeClusterMessage({ kind: 'replicated', relay: 'B', room: '', epoch: 1, rooms: [] });
+    expect(() => decodeClusterMessage(Uint8Array.of(...page.subarray(0, page.length - 1), 0xff, 0xff, 0xff, 0x7f), 'A')).toThrow(ClusterMessageError);
   });
 
   it('refuses other versions and truncated messages', () => {

@@ -1,0 +1,275 @@
+/**
+ * Eager replication, REPLICATION_ACKS and the directory catch-up (rules X6–X8
+ * of docs/PROTOCOL.md), with relays joined through the in-memory hub. The same
+ * promises against a real Redis and relay processes: e2e-cluster/replication.spec.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { isUpdateFrame } from '../../src/protocol/codec';
+import { decodeStored, STORED_MESSAGE, type StoredNotice } from '../../src/protocol/stored';
+import { startConcord, type Concord } from '../app';
+import { loadConfig } from '../config';
+import { createLogger } from '../log';
+import { RawClient, title } from '../relay/testing';
+import { MemoryHub, type MemoryTransport } from './transport';
+
+const dirs: string[] = [];
+const running = new Set<Concord>();
+const clients: RawClient[] = [];
+
+interface TestRelay {
+  concord: Concord;
+  transport: MemoryTransport;
+  dir: string;
+  ws(room: string): string;
+  metric(name: string, labels?: string): Promise<number>;
+  /** The document as this relay's store holds it (loaded or not). */
+  stored(room: string): Y.Doc;
+  close(): Promise<void>;
+}
+
+async function relay(hub: MemoryHub, relayId: string, env: Record<string, string> = {}, dataDir?: string): Promise<TestRelay> {
+  const transport = hub.transport();
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'concord-replication-'));
+  if (!dataDir) dirs.push(dir);
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    STATIC_DIR: join(dir, 'no-app'),
+    RELAY_ID: relayId,
+    REDIS_URL: 'redis://hub.invalid:1', // the hub stands in for it
+    CLUSTER_HEARTBEAT_MS: '100',
+    CLUSTER_ANTI_ENTROPY_MS: '60000', // nothing here may rely on the periodic pass
+    ...env,
+  });
+  const concord = await startConcord(config, createLogger('silent'), { clusterTransport: transport });
+  running.add(concord);
+  return {
+    concord,
+    transport,
+    dir,
+    ws: (room) => `ws://127.0.0.1:${concord.port}/ws/${room}?acks=1`,
+    metric: async (name, labels = '') => {
+      const text = await (await fetch(`${concord.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    },
+    stored(room) {
+      const doc = new Y.Doc();
+      const state = concord.rooms.storedState(room);
+      if (state) Y.applyUpdate(doc, state);
+      return doc;
+    },
+    async close() {
+      running.delete(concord);
+      await concord.close();
+    },
+  };
+}
+
+/** Update frames each raw client has sent (what `saved` counts). */
+const framesSent = new WeakMap<RawClient, number>();
+
+async function connected(url: string): Promise<RawClient> {
+  const client = new RawClient(url);
+  framesSent.set(client, 0);
+  const send = client.send.bind(client);
+  client.send = (frame) => {
+    if (typeof frame !== 'string' && isUpdateFrame(frame)) framesSent.set(client, framesSent.get(client)! + 1);
+    send(frame);
+  };
+  clients.push(client);
+  await client.opened;
+  await client.until(() => client.doc.store.clients.size > 0, 'first sync');
+  return client;
+}
+
+function storedNotices(client: RawClient): StoredNotice[] {
+  return client.received.filter((frame) => frame[0] === STORED_MESSAGE).map(decodeStored);
+}
+
+async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const storedTitle = (relay: TestRelay, room: string) => relay.stored(room).getText('title').toString();
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const concord of [...running]) await concord.close();
+  running.clear();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('eager replication (X6)', () => {
+  it('an update written only through A is in B’s store within moments, without B loading the document', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A');
+    const b = await relay(hub, 'B');
+    const alice = await connected(a.ws('only-on-a'));
+    alice.doc.getText('title').insert(0, 'written on A');
+    await until(() => storedTitle(b, 'only-on-a') === 'written on A', 'the update in B’s store');
+    alice.doc.getText('title').insert(0, 'more ');
+    alice.doc.getText('title').delete(5, 8); // a deletion travels too
+    await until(() => storedTitle(b, 'only-on-a') === 'more on A', 'the edits in B’s store');
+    expect(b.concord.rooms.peek('only-on-a')).toBeUndefined(); // never loaded on B
+    expect(await b.metric('concord_rooms_loaded')).toBe(0);
+    expect(await b.metric('concord_replication_unloaded_updates_total', 'result="stored"')).toBeGreaterThanOrEqual(3);
+    // B alone, restarted on its store without the hub, serves it.
+    await b.close();
+    const bAlone = await startConcord(
+      loadConfig({ PORT: '0', DATA_DIR: b.dir, LOG_LEVEL: 'silent', STATIC_DIR: join(b.dir, 'no-app'), RELAY_ID: 'B' }),
+      createLogger('silent'),
+    );
+    running.add(bAlone);
+    const later = await connected(`ws://127.0.0.1:${bAlone.port}/ws/only-on-a?acks=1`);
+    expect(title(later)).toBe('more on A');
+  });
+
+  it('edits made while the hub is down reach B’s store once it is back (B never loads the document)', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A');
+    const b = await relay(hub, 'B');
+    const alice = await connected(a.ws('outage'));
+    alice.doc.getText('title').insert(0, 'before ');
+    await until(() => storedTitle(b, 'outage') === 'before ', 'first edit on B');
+    hub.setUp(false);
+    for (let i = 0; i < 5; i++) alice.doc.getText('title').insert(alice.doc.getText('title').length, `w${i} `);
+    await sleep(50);
+    expect(storedTitle(b, 'outage')).toBe('before ');
+    hub.setUp(true);
+    await until(() => storedTitle(b, 'outage') === 'before w0 w1 w2 w3 w4 ', 'the edits made during the outage in B’s store');
+    expect(b.concord.rooms.peek('outage')).toBeUndefined();
+  });
+});
+
+describe('REPLICATION_ACKS (X8)', () => {
+  const quorum = { REPLICATION_ACKS: '2', REPLICATION_ACK_TIMEOUT_MS: '300' };
+
+  it('with 2, `saved` comes only once B has committed too; with B away the tab is told "A only", then saved when B is back', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A', quorum);
+    const b = await relay(hub, 'B', quorum);
+    await sleep(250); // heartbeats: A knows B is alive
+    const alice = await connected(a.ws('quorum'));
+    alice.doc.getText('title').insert(0, 'x');
+    const sent = framesSent.get(alice)!;
+    await alice.until(() => alice.acks.at(-1)?.committedUpdateFrames === sent, 'saved with B');
+    expect(storedTitle(b, 'quorum')).toBe('x'); // B held it before A said saved
+    await alice.until(() => storedNotices(alice).some((n) => n.relays.join() === 'A,B'), 'stored on A and B');
+    const savedBefore = alice.acks.at(-1)!.committedUpdateFrames;
+
+    b.transport.setUp(false); // B is cut off: it receives nothing, confirms nothing
+    alice.doc.getText('title').insert(1, 'y');
+    await alice.until(() => storedNotices(alice).some((n) => n.relays.join() === 'A' && n.frames > savedBefore), '"on A only"', 3_000);
+    const onlyA = storedNotices(alice).at(-1)!;
+    expect(onlyA).toMatchObject({ required: 2, relays: ['A'] });
+    expect(alice.acks.at(-1)!.committedUpdateFrames).toBe(savedBefore); // never "saved" while only A holds it
+    await sleep(400);
+    expect(alice.acks.at(-1)!.committedUpdateFrames).toBe(savedBefore);
+    expect(storedTitle(a, 'quorum')).toBe('xy'); // A did commit it
+    expect(await a.metric('concord_replication_one_relay_only_total')).toBeGreaterThanOrEqual(1);
+
+    b.transport.setUp(true);
+    await alice.until(() => alice.acks.at(-1)!.committedUpdateFrames > savedBefore, 'saved once B is back', 5_000);
+    expect(storedTitle(b, 'quorum')).toBe('xy');
+    await alice.until(() => storedNotices(alice).at(-1)!.relays.join() === 'A,B', 'stored on A and B again');
+  });
+
+  it('with 2 and no other relay alive, the tab is told at once that its edits are on this relay only', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A', { ...quorum, REPLICATION_ACK_TIMEOUT_MS: '60000' });
+    const alice = await connected(a.ws('alone'));
+    alice.doc.getText('title').insert(0, 'z');
+    await alice.until(() => storedNotices(alice).length > 0, 'stored notice', 2_000);
+    expect(storedNotices(alice)[0]).toMatchObject({ frames: 1, required: 2, relays: ['A'] });
+    expect(alice.acks.every((ack) => ack.committedUpdateFrames === 0)).toBe(true);
+  });
+
+  it('with the default (1), `saved` follows this relay’s commit and `stored` then names B too', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A');
+    const b = await relay(hub, 'B');
+    await sleep(250);
+    const alice = await connected(a.ws('default'));
+    b.transport.setUp(false);
+    alice.doc.getText('title').insert(0, 'q');
+    await alice.until(() => alice.acks.some((ack) => ack.committedUpdateFrames >= 1), 'saved by A alone');
+    expect(storedNotices(alice)).toEqual([]); // nothing to add: one copy, as `saved` says
+    b.transport.setUp(true);
+    await alice.until(() => storedNotices(alice).some((n) => n.relays.join() === 'A,B'), 'stored on A and B', 5_000);
+    expect(storedNotices(alice).at(-1)!.required).toBe(1);
+  });
+
+  it('/metrics: replication lag and unreplicated documents per peer', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A');
+    const b = await relay(hub, 'B');
+    await sleep(250);
+    const alice = await connected(a.ws('lagging'));
+    alice.doc.getText('title').insert(0, 'r');
+    await until(async () => (await a.metric('concord_replication_unreplicated_documents', 'peer="B"')) === 0, 'B holds everything');
+    b.transport.setUp(false);
+    alice.doc.getText('title').insert(0, 's');
+    await sleep(300);
+    expect(await a.metric('concord_replication_unreplicated_documents', 'peer="B"')).toBe(1);
+    expect(await a.metric('concord_replication_lag_seconds', 'peer="B"')).toBeGreaterThanOrEqual(0.25);
+    b.transport.setUp(true);
+    await until(async () => (await a.metric('concord_replication_unreplicated_documents', 'peer="B"')) === 0, 'B caught up', 5_000);
+    expect(await a.metric('concord_replication_lag_seconds', 'peer="B"')).toBe(0);
+  });
+});
+
+describe('directory catch-up (X7)', () => {
+  async function writeDocuments(on: TestRelay, names: string[]): Promise<void> {
+    for (const name of names) {
+      const client = await connected(on.ws(name));
+      client.doc.getText('title').insert(0, `text of ${name}`);
+      const sent = framesSent.get(client)!;
+      await client.until(() => client.acks.some((ack) => ack.committedUpdateFrames >= sent), `saved ${name}`);
+      client.close();
+    }
+  }
+
+  it('a relay that joins late gets every document, at most CLUSTER_CATCHUP_DOCS_PER_S per second', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A', { ROOM_IDLE_UNLOAD_MS: '0' });
+    const names = Array.from({ length: 12 }, (_, i) => `late-${i}`);
+    await writeDocuments(a, names);
+    const started = Date.now();
+    const b = await relay(hub, 'B', { CLUSTER_CATCHUP_DOCS_PER_S: '5' });
+    await until(() => names.every((name) => storedTitle(b, name) === `text of ${name}`), 'every document on B', 10_000);
+    const took = Date.now() - started;
+    // 5 at once (the bucket starts full), then 5 per second: the other 7 need ≥ 1.4 s.
+    expect(took).toBeGreaterThanOrEqual(1_300);
+    expect(await b.metric('concord_replication_catchup_documents_total')).toBe(12);
+    expect(await b.metric('concord_rooms_loaded')).toBe(0);
+  });
+
+  it('a relay that was down compares only the documents changed meanwhile (its cursor), and gets them all', async () => {
+    const hub = new MemoryHub();
+    const a = await relay(hub, 'A', { ROOM_IDLE_UNLOAD_MS: '0' });
+    // B pulls A's directory every 300 ms: its cursor moves past what it already has.
+    const b = await relay(hub, 'B', { ROOM_IDLE_UNLOAD_MS: '0', CLUSTER_ANTI_ENTROPY_MS: '300' });
+    await sleep(250);
+    await writeDocuments(a, ['early-1', 'early-2', 'early-3']);
+    await until(() => ['early-1', 'early-2', 'early-3'].every((n) => storedTitle(b, n) === `text of ${n}`), 'live replication');
+    await sleep(700); // a periodic pull or two
+    await b.close(); // B is down…
+    const meanwhile = ['while-down-1', 'while-down-2', 'while-down-3', 'while-down-4'];
+    await writeDocuments(a, meanwhile);
+    const b2 = await relay(hub, 'B', { ROOM_IDLE_UNLOAD_MS: '0' }, b.dir); // …and back on its store
+    await until(() => meanwhile.every((name) => storedTitle(b2, name) === `text of ${name}`), 'every document edited meanwhile', 5_000);
+    await until(async () => (await b2.metric('concord_replication_catchup_backlog')) === 0, 'pull done');
+    expect(await b2.metric('concord_replication_catchup_documents_total')).toBe(meanwhile.length); // not the 3 it had
+  });
+});
