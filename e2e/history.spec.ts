@@ -40,7 +40,7 @@ test.describe('with a relay that compacts every 5 updates', () => {
     await relay.stop();
   });
 
-  test('two named users write in turns, one replaces everything; after a restart a third scrubs back, sees who wrote what, restores it for everyone as a new version', async ({
+  test('V3 V8: two named users write in turns, one replaces everything; after a restart a third scrubs back, sees who wrote what, restores it for everyone as a new version', async ({
     alice,
     bob,
     carol,
@@ -127,7 +127,7 @@ test.describe('with a relay that compacts every 5 updates', () => {
   });
 });
 
-test('a view-key holder scrubs history read-only; without a key the relay refuses it; a version that does not exist is a clear error', async ({
+test('V5 V6: a view-key holder scrubs history read-only; without a key the relay refuses it; a version that does not exist is a clear error', async ({
   alice,
   bob,
   request,
@@ -179,7 +179,7 @@ A **bold** start, *some italics*, <u>underlined</u> and \`code\`.
 > quoted words
 `;
 
-test('import a Markdown file, export it again as Markdown, HTML and text; paste Markdown; export a past version', async ({ alice, bob, room }) => {
+test('V9: import a Markdown file, export it again as Markdown, HTML and text; paste Markdown; export a past version', async ({ alice, bob, room }) => {
   await alice.open(room);
   const page = alice.page;
   await page.getByTestId('import-file').setInputFiles({ name: 'plan.md', mimeType: 'text/markdown', buffer: Buffer.from(MARKDOWN) });

@@ -58,7 +58,7 @@ async function history(room: string, query = ''): Promise<HistoryPayload> {
 }
 
 describe('history through the relay', () => {
-  it('authors from presence survive a restart and compaction; a stored caret is no version', async () => {
+  it('V3 V4: authors from presence survive a restart and compaction; a stored caret is no version', async () => {
     relay = await startTestRelay({ COMPACT_AFTER_UPDATES: '3' });
     const alice = await writer('turns', { name: 'Alice', color: '#D9480F' });
     for (const word of ['Alice ', 'writes ', 'first. ']) await typeAndSave(alice, word);
@@ -96,7 +96,7 @@ describe('history through the relay', () => {
     expect(version.authorNames[alice.doc.clientID].name).toBe('Alice');
   });
 
-  it('edits of formatted text are stored and forwarded (Yjs follows them with a formatting-cleanup transaction), so history holds them all', async () => {
+  it('V10: edits of formatted text are stored and forwarded (Yjs follows them with a formatting-cleanup transaction), so history holds them all', async () => {
     relay = await startTestRelay();
     const alice = await writer('formatted', { name: 'Alice', color: '#d9480f' });
     const bob = await writer('formatted', { name: 'Bob', color: '#1971c2' });
@@ -117,7 +117,7 @@ describe('history through the relay', () => {
     ]);
   });
 
-  it('answers bad requests clearly: unknown document 404, bad room 400, not a number 400, past the latest 404, removed by retention 410, unknown format 400, POST 405', async () => {
+  it('V6 V7: answers bad requests clearly: unknown document 404, bad room 400, not a number 400, past the latest 404, removed by retention 410, unknown format 400, POST 405', async () => {
     relay = await startTestRelay({ HISTORY_RETENTION_DAYS: '7' });
     const alice = await writer('errors', { name: 'Alice', color: '#d9480f' });
     await typeAndSave(alice, 'hello');
@@ -145,7 +145,7 @@ describe('history through the relay', () => {
     );
   });
 
-  it('exports a version as Markdown, HTML or text, as a download named after the title', async () => {
+  it('V9: exports a version as Markdown, HTML or text, as a download named after the title', async () => {
     relay = await startTestRelay();
     const alice = await writer('export', { name: 'Alice', color: '#d9480f' });
     alice.doc.getText('title').insert(0, 'Trip Plan');
@@ -168,7 +168,7 @@ describe('history through the relay', () => {
     expect((await download('txt')).body).toBe('Day one\n');
   });
 
-  it('a protected document’s history needs its key: none 401, wrong 403, view or edit key 200', async () => {
+  it('V5: a protected document’s history needs its key: none 401, wrong 403, view or edit key 200', async () => {
     relay = await startTestRelay();
     const created = (await (await http('/api/docs', { method: 'POST', body: '{"protected": true}' })).json()) as CreatedDocument;
     const keyOf = (url: string) => new URL(url, 'http://x').searchParams.get('key')!;

@@ -11,7 +11,7 @@ function shape(versions: VersionDraft[]): Array<[number[], number]> {
 }
 
 describe('version grouping', () => {
-  it('keeps one author’s keystrokes in one version, however many', () => {
+  it('V2: keeps one author’s keystrokes in one version, however many', () => {
     const versions: VersionDraft[] = [];
     groupEdits(versions, Array.from({ length: 500 }, (_, i) => edit(1_000 + i * 150, 7)));
     expect(shape(versions)).toEqual([[[7], 500]]);
@@ -19,7 +19,7 @@ describe('version grouping', () => {
     expect(versions[0].endedAt).toBe(1_000 + 499 * 150);
   });
 
-  it('starts a version after a pause of VERSION_PAUSE_MS, and not before', () => {
+  it('V2: starts a version after a pause of VERSION_PAUSE_MS, and not before', () => {
     const versions: VersionDraft[] = [];
     groupEdits(versions, [edit(0, 1), edit(VERSION_PAUSE_MS - 1, 1), edit(2 * VERSION_PAUSE_MS - 1, 1)]);
     expect(shape(versions)).toEqual([
@@ -28,7 +28,7 @@ describe('version grouping', () => {
     ]);
   });
 
-  it('starts a version when another author edits, even without a pause (turns)', () => {
+  it('V2: starts a version when another author edits, even without a pause (turns)', () => {
     const versions: VersionDraft[] = [];
     groupEdits(versions, [edit(0, 1), edit(100, 1), edit(200, 2), edit(300, 2), edit(400, 1)]);
     expect(shape(versions)).toEqual([
@@ -38,7 +38,7 @@ describe('version grouping', () => {
     ]);
   });
 
-  it('treats tabs of one person (same author key) as one author', () => {
+  it('V2: treats tabs of one person (same author key) as one author', () => {
     const versions: VersionDraft[] = [];
     const authorKey = (client: number) => (client === 11 || client === 12 ? 'Alice' : `#${client}`);
     groupEdits(versions, [edit(0, 11), edit(100, 12), edit(200, 13)], { authorKey });
@@ -48,7 +48,7 @@ describe('version grouping', () => {
     ]);
   });
 
-  it('splits a steady stream at VERSION_MAX_SPAN_MS', () => {
+  it('V2: splits a steady stream at VERSION_MAX_SPAN_MS', () => {
     const versions: VersionDraft[] = [];
     const step = 1_000;
     groupEdits(versions, Array.from({ length: (2 * VERSION_MAX_SPAN_MS) / step + 1 }, (_, i) => edit(i * step, 3)));
@@ -56,7 +56,7 @@ describe('version grouping', () => {
     for (const version of versions) expect(version.endedAt - version.startedAt).toBeLessThan(VERSION_MAX_SPAN_MS);
   });
 
-  it('an edit of unknown author continues the current version; a quiet one (a stored caret) never starts one, counts or names an author', () => {
+  it('V2: an edit of unknown author continues the current version; a quiet one (a stored caret) never starts one, counts or names an author', () => {
     const versions: VersionDraft[] = [];
     groupEdits(versions, [edit(0, 1), edit(100, null), edit(200, 2, true), edit(VERSION_PAUSE_MS * 3, 2, true), edit(VERSION_PAUSE_MS * 3 + 10, 1)]);
     // The caret moves neither extend the version nor bridge the pause after it.
@@ -68,7 +68,7 @@ describe('version grouping', () => {
     expect(versions[0].endedAt).toBe(100);
   });
 
-  it('is streaming: grouping in two calls (a compaction in between) gives what one call gives', () => {
+  it('V2: is streaming: grouping in two calls (a compaction in between) gives what one call gives', () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ gap: fc.integer({ min: 0, max: 2 * VERSION_PAUSE_MS }), author: fc.constantFrom(1, 2, null), quiet: fc.boolean() }), { maxLength: 60 }),

@@ -45,7 +45,7 @@ function expectVersion(model: HistoryModel, index: number, truth: DocumentTruth,
 }
 
 describe('history replay', () => {
-  it('every version equals the document right after its last edit, through random compactions', () => {
+  it('V1: every version equals the document right after its last edit, through random compactions', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 8 }), (seed, gaps) => {
         const session = randomSession(seed, { steps: 70 });

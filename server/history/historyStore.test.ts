@@ -83,7 +83,7 @@ describe('history store', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('folds the log into versions at compaction; versions, times and authors survive reopening', () => {
+  it('V3: folds the log into versions at compaction; versions, times and authors survive reopening', () => {
     const alice = new Writer(101, relayDoc);
     const bob = new Writer(202, relayDoc);
     storage.history.recordAuthor(ROOM, 101, { name: 'Alice', color: '#d9480f' });
@@ -114,7 +114,7 @@ describe('history store', () => {
     expect(textAt(history, 2)).toBe('["one two three four five"]');
   });
 
-  it('groups the log not yet compacted the same way, continuing the last stored version', () => {
+  it('V2 V3: groups the log not yet compacted the same way, continuing the last stored version', () => {
     const alice = new Writer(101, relayDoc);
     append(alice.type('a'), 101);
     compact();
@@ -135,21 +135,25 @@ describe('history store', () => {
     ]);
   });
 
-  it('keeps stored carets as clocks only: no version, no author, and later text still integrates', () => {
+  it('V3: keeps stored carets as clocks only: no version, no author, and later text still integrates', () => {
     const alice = new Writer(101, relayDoc);
+    const bob = new Writer(202, relayDoc);
     append(alice.type('x'), 101);
-    now += VERSION_PAUSE_MS * 2;
-    const caret = alice.caret();
-    append(caret, 101, true);
+    now += 100;
+    const caret = bob.caret(); // Bob clicks into the text while Alice types
+    append(caret, 202, true);
+    now += 100;
     append(alice.type('y'), 101);
     compact();
     const history = storage.history.read(ROOM)!;
-    expect(history.versions.map((v) => v.edits)).toEqual([1, 1]);
-    expect(textAt(history, 2)).toBe('["xy"]');
+    expect(history.versions.map((v) => [v.authors, v.edits])).toEqual([[[101], 2]]);
+    expect(textAt(history, 1)).toBe('["xy"]');
+    // Kept as the clocks it used, not as a stored position.
+    expect(new TextDecoder().decode(history.versions[0].update)).not.toContain(STORED_POSITION_PREFIX);
     expect(collectedStructs(caret).length).toBeLessThan(caret.length / 3);
   });
 
-  it('a document stored before history was kept starts from its snapshot (and log entries without times)', () => {
+  it('V1: a document stored before history was kept starts from its snapshot (and log entries without times)', () => {
     const legacy = new Writer(303, relayDoc);
     append(legacy.type('old text'), 303);
     compact();
@@ -175,7 +179,7 @@ describe('history store', () => {
     expect(textAt(history, 1)).toBe('["old text and older!"]');
   });
 
-  it('HISTORY_RETENTION_DAYS merges older versions into the base, which drops their deleted text; numbers stay', () => {
+  it('V7: HISTORY_RETENTION_DAYS merges older versions into the base, which drops their deleted text; numbers stay', () => {
     storage.close();
     storage = open(30);
     const alice = new Writer(101, relayDoc);
@@ -202,7 +206,7 @@ describe('history store', () => {
     expect(history.baseAt).toBe(Date.UTC(2025, 0, 1) + 2 * VERSION_PAUSE_MS);
   });
 
-  it('the hourly sweep prunes documents nobody edits any more', () => {
+  it('V7: the hourly sweep prunes documents nobody edits any more', () => {
     storage.close();
     storage = open(1);
     const alice = new Writer(101, relayDoc);
@@ -217,7 +221,7 @@ describe('history store', () => {
     expect(storage.history.pruneExpired()).toBe(0);
   });
 
-  it('credits structs under a client id nobody announced to the tab that sent them (offline edits of an earlier session)', () => {
+  it('V4: credits structs under a client id nobody announced to the tab that sent them (offline edits of an earlier session)', () => {
     const earlier = new Writer(555, relayDoc);
     const offline = earlier.type('written offline');
     const later = new Writer(556, earlier.doc);
@@ -229,7 +233,7 @@ describe('history store', () => {
     expect(later.doc.clientID).toBe(556);
   });
 
-  it('read() of a room with nothing stored is null', () => {
+  it('V6: read() of a room with nothing stored is null', () => {
     expect(storage.history.read('nothing-here')).toBeNull();
   });
 });

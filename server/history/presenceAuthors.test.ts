@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { authorOfState } from './presenceAuthors';
 
 describe('authors from presence', () => {
-  it('takes a well-formed user, trimmed; skips viewers and anything malformed', () => {
+  it('V4: takes a well-formed user, trimmed; skips viewers and anything malformed', () => {
     expect(authorOfState({ user: { name: '  Ada   Lovelace ', color: '#ABCDEF' } })).toEqual({ name: 'Ada Lovelace', color: '#abcdef' });
     expect(authorOfState({ user: { name: 'x'.repeat(100), color: '#000000' } })!.name).toHaveLength(40);
     expect(authorOfState({ user: { name: 'Vi', color: '#000000', role: 'viewer' } })).toBeNull();
@@ -15,7 +15,7 @@ describe('authors from presence', () => {
 
 describe('HISTORY_RETENTION_DAYS', () => {
   const retention = (value?: string) => loadConfig(value === undefined ? {} : { HISTORY_RETENTION_DAYS: value }).historyRetentionDays;
-  it('defaults to keeping everything; takes whole days; refuses anything else naming the variable', () => {
+  it('V7: defaults to keeping everything; takes whole days; refuses anything else naming the variable', () => {
     expect(retention()).toBeNull();
     expect(retention('')).toBeNull();
     expect(retention('30')).toBe(30);

@@ -43,7 +43,7 @@ describe('history model', () => {
   );
   const model = HistoryModel.build(base, versions);
 
-  it('shows each version with each run of text attributed to the client that typed it', () => {
+  it('V1: shows each version with each run of text attributed to the client that typed it', () => {
     expect(model.lastIndex).toBe(4);
     expect(runs(model.render(0).blocks)).toEqual([[[0, '', undefined]]]);
     expect(runs(model.render(1).blocks)).toEqual([[[1_001, 'Hello world', undefined]]]);
@@ -60,7 +60,7 @@ describe('history model', () => {
     expect(model.render(3).blocks[0].type).toBe('paragraph');
   });
 
-  it('in changes mode marks what a version added and what it removed', () => {
+  it('V1: in changes mode marks what a version added and what it removed', () => {
     expect(runs(model.render(2, 1).blocks)).toEqual([
       [
         [1_001, 'Hello', undefined],
@@ -86,14 +86,14 @@ describe('history model', () => {
     ]);
   });
 
-  it('refuses an index outside the history', () => {
+  it('V1: refuses an index outside the history', () => {
     expect(() => model.render(5)).toThrow(RangeError);
     expect(() => model.render(-1)).toThrow(RangeError);
     expect(() => model.render(1.5)).toThrow(RangeError);
     expect(() => model.render(1, 9)).toThrow(RangeError);
   });
 
-  it('refuses a history with a gap (a version building on edits none before it holds)', () => {
+  it('V1: refuses a history with a gap (a version building on edits none before it holds)', () => {
     expect(() => HistoryModel.build(base, versions.slice(1))).toThrow(/incomplete/);
   });
 });

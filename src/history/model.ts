@@ -288,7 +288,43 @@ function setFormat(formats: Map<string, unknown>, key: string, value: unknown): 
   else formats.set(key, value);
 }
 
+/** Shallow equality of two records whose values are primitives or already-shared objects. */
+function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+function sameElement(a: HistoryElement, b: HistoryElement): boolean {
+  const { children: ca, ...ra } = a;
+  const { children: cb, ...rb } = b;
+  if (ca.length !== cb.length || !shallowEqual(ra, rb)) return false;
+  for (let i = 0; i < ca.length; i++) {
+    const x = ca[i];
+    const y = cb[i];
+    if (x === y) continue;
+    if (!isHistoryLeaf(x) || !isHistoryLeaf(y) || !shallowEqual(x, y)) return false;
+  }
+  return true;
+}
+
+/**
+ * The last element drawn for each block: a block that looks the same at the
+ * next version is returned as the same object, so the view (memoised per
+ * block) redraws only the blocks a step changed.
+ */
+const lastDrawn = new WeakMap<TypeModel, HistoryElement>();
+
 function renderElement(model: TypeModel, view: View, attributesVersion: number, change: HistoryChange | undefined): HistoryElement {
+  const element = drawElement(model, view, attributesVersion, change);
+  const previous = lastDrawn.get(model);
+  if (previous && sameElement(previous, element)) return previous;
+  lastDrawn.set(model, element);
+  return element;
+}
+
+function drawElement(model: TypeModel, view: View, attributesVersion: number, change: HistoryChange | undefined): HistoryElement {
   // A removed block is drawn as it was then; its contents all count as removed with it.
   const inner: View = change === 'removed' ? { version: view.since!, since: null } : view;
   let children = renderChildren(model, inner);

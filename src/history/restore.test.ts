@@ -14,7 +14,7 @@ function documentAt(seed: number, entries: number): Y.Doc {
 }
 
 describe('restore', () => {
-  it('makes the live document equal the target, as one undoable step, whatever both were', () => {
+  it('V8: makes the live document equal the target, as one undoable step, whatever both were', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: 1e9 }), fc.nat(45), (seedA, seedB, cut) => {
         const live = documentAt(seedA, 45);
@@ -30,7 +30,7 @@ describe('restore', () => {
     );
   });
 
-  it('leaves blocks that are equal untouched, patches a changed block in place, and says when nothing changed', () => {
+  it('V8: leaves blocks that are equal untouched, patches a changed block in place, and says when nothing changed', () => {
     const live = new Y.Doc();
     const blocks = [
       { type: 'heading-one', children: [{ text: 'Plan' }] },

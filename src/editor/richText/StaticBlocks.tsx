@@ -3,9 +3,9 @@
  * and without Slate: the first screen of a big document while the editor
  * mounts, and any other view of a document that is not edited in place.
  */
-import type { HTMLAttributes, JSX } from 'react';
+import { memo, type HTMLAttributes, type JSX } from 'react';
 import { Element, Text, type Descendant } from 'slate';
-import type { FormattedText } from '../schema';
+import type { BlockElement, FormattedText } from '../schema';
 import { BlockView, markedContent } from './elements';
 import { listOrdinals } from './lists';
 
@@ -20,17 +20,24 @@ export function StaticBlocks({ blocks, leafProps }: { blocks: readonly Descendan
         Text.isText(node) ? (
           <span key={i} {...leafProps?.(node)}>{markedContent(node, node.text)}</span>
         ) : Element.isElement(node) ? (
-          <BlockView key={i} attributes={{}} element={node} ordinal={ordinals[i]}>
-            {node.children.some((child) => Element.isElement(child)) ? (
-              <StaticBlocks blocks={node.children} leafProps={leafProps} />
-            ) : (
-              node.children.map((leaf, j) =>
-                Text.isText(leaf) ? <span key={j} {...(leaf.text ? leafProps?.(leaf) : undefined)}>{markedContent(leaf, leaf.text || '\u200b')}</span> : null,
-              )
-            )}
-          </BlockView>
+          <StaticBlock key={i} element={node} ordinal={ordinals[i]} leafProps={leafProps} />
         ) : null,
       )}
     </>
   );
 }
+
+/** One block; memoised, so a view that keeps a block's object (the history view) redraws only the blocks that changed. */
+const StaticBlock = memo(function StaticBlock({ element, ordinal, leafProps }: { element: BlockElement; ordinal: number; leafProps?: LeafProps }) {
+  return (
+    <BlockView attributes={{}} element={element} ordinal={ordinal}>
+      {element.children.some((child) => Element.isElement(child)) ? (
+        <StaticBlocks blocks={element.children} leafProps={leafProps} />
+      ) : (
+        element.children.map((leaf, j) =>
+          Text.isText(leaf) ? <span key={j} {...(leaf.text ? leafProps?.(leaf) : undefined)}>{markedContent(leaf, leaf.text || '\u200b')}</span> : null,
+        )
+      )}
+    </BlockView>
+  );
+});
