@@ -49,6 +49,13 @@ describe('cluster config', () => {
     expect(config.relayId).toMatch(/^relay-[0-9a-f]{8}$/);
     expect(config.antiEntropyIntervalMs).toBe(30_000);
     expect(config.heartbeatIntervalMs).toBe(5_000);
+    expect(config).toMatchObject({ replicationAcks: 1, replicationAckTimeoutMs: 2_000, catchUpDocsPerS: 100 });
+  });
+
+  it('REPLICATION_ACKS above 1 needs other relays: refused without REDIS_URL, naming the variable', () => {
+    expect(() => loadClusterConfig({ REPLICATION_ACKS: '2' })).toThrow(/REPLICATION_ACKS.*REDIS_URL/);
+    expect(loadClusterConfig({ REPLICATION_ACKS: '2', REDIS_URL: 'redis://127.0.0.1:6390' }).replicationAcks).toBe(2);
+    expect(loadClusterConfig({ REPLICATION_ACKS: '1' }).replicationAcks).toBe(1);
   });
 
   it('reads REDIS_URL, RELAY_ID and the intervals', () => {
@@ -62,6 +69,9 @@ describe('cluster config', () => {
     ['RELAY_ID', 'has space'],
     ['CLUSTER_ANTI_ENTROPY_MS', '10'],
     ['CLUSTER_HEARTBEAT_MS', 'soon'],
+    ['REPLICATION_ACKS', '0'],
+    ['REPLICATION_ACK_TIMEOUT_MS', 'later'],
+    ['CLUSTER_CATCHUP_DOCS_PER_S', '0'],
   ])('refuses %s=%s naming the variable', (variable, value) => {
     expect(() => loadClusterConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadClusterConfig({ [variable]: value })).toThrow(variable);

@@ -19,6 +19,8 @@ import { instrumentedSocketClass } from './instrumentedSocket';
 import { sendBigChangesInPieces } from './piecewiseSending';
 import { SELECTION_STORAGE_ORIGIN } from './origins';
 import { SaveTracker, type EditTiming, type SaveState } from './saveTracker';
+import { RelayCopies, type RelayCopiesStatus } from './relayCopies';
+import { STORED_MESSAGE } from '../protocol/stored';
 import { UnloadJournal } from './unloadJournal';
 import { UpdateLog } from './updateLog';
 
@@ -34,6 +36,8 @@ export interface ReplicaStatus {
   loaded: boolean;
   /** The user cut this tab off (the offline switch). */
   switchedOff: boolean;
+  /** On which relays this tab's edits are stored, when the relay is in a cluster (relayCopies.ts). */
+  copies: RelayCopiesStatus;
   /** Injected one-way delay, ms. */
   delayMs: number;
   /** When the provider retries after losing the relay (Date.now() ms), or null. */
@@ -114,6 +118,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
             : 'connecting',
       save: tracker.state,
       pending: tracker.pending,
+      copies: copies.status(tracker),
       loaded: snapshot?.loaded || provider.synced || (local.synced && isSeeded(doc)),
       switchedOff,
       delayMs,
@@ -123,6 +128,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     for (const listener of listeners) listener();
   };
   const tracker = new SaveTracker(() => emit());
+  const copies = new RelayCopies();
 
   const provider = new WebsocketProvider(serverUrl, room, doc, {
     connect: false,
@@ -142,6 +148,10 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     relayStateVector = Y.decodeStateVector(ack.stateVector);
     tracker.ackReceived(ack.committedUpdateFrames);
   };
+  (provider.messageHandlers as MessageHandler[])[STORED_MESSAGE] = (_encoder, decoder) => {
+    copies.received(decoder);
+    emit();
+  };
 
   // This browser's copy: the document shows at once on reload, relay or not.
   const local = new IndexeddbPersistence(`concord:${room}`, doc);
@@ -158,6 +168,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     if (status === 'connected') {
       largestFrameSent = 0;
       tracker.socketOpened();
+      copies.socketOpened();
     }
     if (status === 'disconnected') tracker.socketClosed();
     emit();

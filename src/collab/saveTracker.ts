@@ -55,6 +55,16 @@ export class SaveTracker {
     return this.edits;
   }
 
+  /** The relay's count of this socket's update frames acked as saved. */
+  get ackedFrames(): number {
+    return this.acked;
+  }
+
+  /** True when every unsaved edit went out on this socket within its first `frames` update frames (relayCopies.ts). */
+  unsavedSentWithin(frames: number): boolean {
+    return this.unsentEdits === 0 && this.inFlight.every((frame) => frame <= frames);
+  }
+
   /**
    * A local edit happened. `sentImmediately` if the provider sent it on an open
    * socket (then it is the last frame counted by `frameSent`).

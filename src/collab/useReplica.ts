@@ -30,6 +30,7 @@ const CONNECTING: ReplicaStatus = {
   pending: 0,
   loaded: false,
   switchedOff: false,
+  copies: { relays: [], current: false, required: 1, fewerThanRequired: false },
   delayMs: 0,
   reconnectAt: null,
   refusal: null,

@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { peerUser } from '../protocol/presence';
 import { relayClocks } from '../collab/relayClocks';
 import type { Replica, ReplicaStatus } from '../collab/replica';
+import { describeCopies } from '../collab/relayCopies';
 import { LEGACY_SEED_CLIENT_ID, SEED_CLIENT_ID } from '../protocol/document';
 
 interface Writer {
@@ -104,6 +105,9 @@ export function ReplicationInspector({ replica, status }: { replica: Replica; st
       </p>
       <p className="inspector-pending" data-testid="inspector-pending">
         {status.pending === 0 ? 'The relay has stored every edit of this tab.' : `${status.pending} of your edits not stored by the relay yet.`}
+      </p>
+      <p className="inspector-copies" data-testid="stored-on" data-relays={status.copies.relays.join(',')}>
+        {describeCopies(status.copies)}
       </p>
       <h3>Recent updates</h3>
       <ol className="update-log" data-testid="update-log">
