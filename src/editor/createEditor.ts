@@ -12,7 +12,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { SELECTION_STORAGE_ORIGIN } from '../collab/origins';
 import { CONTENT_ROOT } from '../protocol/document';
-import { withMarkdownPaste } from '../formats/markdownPaste';
+import { withMarkdownPaste } from './richText/markdownPaste';
 import { trackRestores } from '../history/restore';
 import { withRichText } from './richText/withRichText';
 import { BIG_PASTE_ORIGIN, withBigPaste } from './bigPaste';

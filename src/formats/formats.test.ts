@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { exportFileName, type DocumentBlock } from './blocks';
 import { blocksToHtml } from './html';
 import { blocksToMarkdown, looksLikeMarkdown, markdownToBlocks, type ImportedBlock } from './markdown';
-import { withMarkdownPaste } from './markdownPaste';
+import { withMarkdownPaste } from '../editor/richText/markdownPaste';
 import { blocksToPlainText } from './plainText';
 
 const MARK_NAMES = ['bold', 'italic', 'underline', 'code'] as const;
@@ -48,7 +48,7 @@ function normalise(blocks: Array<Record<string, unknown>>): ImportedBlock[] {
 }
 
 describe('Markdown', () => {
-  it('round trip: headings, lists with indents, quotes, bold/italic/underline/code survive export then import', () => {
+  it('V9: round trip: headings, lists with indents, quotes, bold/italic/underline/code survive export then import', () => {
     fc.assert(
       fc.property(fc.array(flatBlock, { minLength: 1, maxLength: 8 }), (generated) => {
         const blocks = normalise(generated as Array<Record<string, unknown>>);
@@ -59,7 +59,7 @@ describe('Markdown', () => {
     );
   });
 
-  it('writes what readers expect and keeps line breaks inside a block', () => {
+  it('V9: writes what readers expect and keeps line breaks inside a block', () => {
     const blocks = [
       { type: 'heading-two', children: [{ text: 'Notes' }] },
       { type: 'paragraph', children: [{ text: 'line one\nline two' }] },
@@ -72,7 +72,7 @@ describe('Markdown', () => {
     expect(markdownToBlocks(markdown)).toEqual([blocks[0], blocks[1], blocks[3], { ...blocks[4], children: [{ text: 'second ' }, { text: 'bold', bold: true }] }]);
   });
 
-  it('imports what the editor cannot show as the nearest it can', () => {
+  it('V9: imports what the editor cannot show as the nearest it can', () => {
     expect(markdownToBlocks('### Deep\n\n```\ncode line\n```\n\n[link text](http://x) ![alt](y.png)\n\n---\n\n<div>raw</div>\n')).toEqual([
       { type: 'heading-two', children: [{ text: 'Deep' }] },
       { type: 'paragraph', children: [{ text: 'code line', code: true }] },
@@ -83,7 +83,7 @@ describe('Markdown', () => {
     expect(markdownToBlocks('soft\nwrapped')).toEqual([{ type: 'paragraph', children: [{ text: 'soft wrapped' }] }]);
   });
 
-  it('tells Markdown from plain text', () => {
+  it('V9: tells Markdown from plain text', () => {
     for (const text of ['# Title', 'a\n- item', '1. first', '> quote', 'some **bold**', 'run `npm ci`', '<u>u</u>', '```\ncode\n```']) expect(looksLikeMarkdown(text), text).toBe(true);
     for (const text of ['plain words', 'a*b*c', '2 - 1 = 1', 'price: 5 * 3', 'snake_case_name']) expect(looksLikeMarkdown(text), text).toBe(false);
   });
@@ -101,7 +101,7 @@ describe('HTML and plain text', () => {
     { type: 'block-quote', children: [{ text: 'q2' }] },
   ];
 
-  it('HTML: a complete, escaped document with semantic lists and marks', () => {
+  it('V9: HTML: a complete, escaped document with semantic lists and marks', () => {
     expect(blocksToHtml(blocks, 'T & T')).toBe(
       '<!doctype html><html><head><meta charset="utf-8"><title>T &#x26; T</title></head><body>' +
         '<h1>Plan &#x3C;&#x26;></h1><p>a <u><strong><em><code>b</code></em></strong></u><br>c</p>' +
@@ -109,17 +109,17 @@ describe('HTML and plain text', () => {
     );
   });
 
-  it('plain text: one line per block, list markers and numbers as shown', () => {
+  it('V9: plain text: one line per block, list markers and numbers as shown', () => {
     expect(blocksToPlainText(blocks)).toBe('Plan <&>\na b\nc\n- x\n  - y\n1. n1\n2. n2\nq1\nq2\n');
   });
 
-  it('legacy nested lists export like flat ones', () => {
+  it('V9: legacy nested lists export like flat ones', () => {
     const legacy = [{ type: 'numbered-list', children: [{ type: 'list-item', children: [{ text: 'one' }] }, { type: 'bulleted-list', children: [{ type: 'list-item', children: [{ text: 'inner' }] }] }] }];
     expect(blocksToMarkdown(legacy)).toBe('1. one\n   - inner\n');
     expect(blocksToPlainText(legacy)).toBe('1. one\n  - inner\n');
   });
 
-  it('file names come from the title, else the room', () => {
+  it('V9: file names come from the title, else the room', () => {
     expect(exportFileName('Trip: Ōsaka & Kyōto!', 'r1', null, 'md')).toBe('trip-osaka-kyoto.md');
     expect(exportFileName('   ', 'r1', 3, 'html')).toBe('r1-version-3.html');
   });
@@ -135,7 +135,7 @@ describe('paste of Markdown', () => {
     return editor.children;
   };
 
-  it('becomes blocks and marks', () => {
+  it('V9: becomes blocks and marks', () => {
     expect(paste('## Title\n\n- **one**\n- two')).toEqual([
       { type: 'heading-two', children: [{ text: 'Title' }] },
       { type: 'list-item', listType: 'bulleted', indent: 0, children: [{ text: 'one', bold: true }] },
@@ -143,7 +143,7 @@ describe('paste of Markdown', () => {
     ]);
   });
 
-  it('plain text stays plain text', () => {
+  it('V9: plain text stays plain text', () => {
     expect(paste('just words, 2 * 3 = 6')).toEqual([{ type: 'paragraph', children: [{ text: 'just words, 2 * 3 = 6' }] }]);
   });
 });
