@@ -43,7 +43,7 @@ import { seedUpdate } from '../src/protocol/seed';
 import { HistoryModel } from '../src/history/model';
 import { randomSession } from '../src/history/testing/randomSession';
 import { decodeBytes, type HistoryPayload } from '../src/history/wire';
-import { QUICK, fmt, kib, median, ms, percentile, report } from './lib/report';
+import { QUICK, fmt, kib, median, ms, percentile, report, waitForQuiet } from './lib/report';
 import { TRACE_PATH } from './lib/trace';
 
 const COMPACT_AFTER_UPDATES = 500;
@@ -273,6 +273,7 @@ async function browserFigures(port: number, room: string, label: string): Promis
 }
 
 export async function benchHistory(): Promise<void> {
+  await waitForQuiet(); // the machine is shared: timings wait for other work to settle (up to BENCH_QUIET_WAIT_MS)
   const dir = mkdtempSync(join(tmpdir(), 'concord-bench-history-'));
   const file = join(dir, 'concord.sqlite');
   try {

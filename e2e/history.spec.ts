@@ -236,4 +236,16 @@ test('V9: import a Markdown file, export it again as Markdown, HTML and text; pa
   const [file] = await Promise.all([page.waitForEvent('download'), history.getByTestId('export-markdown').click()]);
   expect(file.suggestedFilename()).toBe('plan-of-record-version-1.md');
   expect(readFileSync((await file.path())!, 'utf8')).toBe(MARKDOWN);
+  await history.getByTestId('history-close').click();
+
+  // Importing over a document with content asks first; the import is one edit that undo takes back.
+  const before = await alice.text();
+  await page.getByTestId('import-file').setInputFiles({ name: 'short.md', mimeType: 'text/markdown', buffer: Buffer.from('# Short\n\nReplaced.\n') });
+  await expect(page.getByTestId('import-confirm')).toContainText('short.md');
+  await page.getByTestId('import-replace').click();
+  await expect.poll(() => alice.text()).toBe('Short\nReplaced.');
+  await expect.poll(() => bob.text()).toBe('Short\nReplaced.');
+  await alice.editor.click();
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => alice.text()).toBe(before);
 });
