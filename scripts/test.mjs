@@ -1,10 +1,12 @@
-// `npm test`: typecheck, unit tests, build, browser check, end-to-end tests.
+// `npm test`: typecheck, import boundaries, unit tests, build, browser check, end-to-end tests.
 // Stops at the first failure.
 import { spawnSync } from 'node:child_process';
 
 const steps = [
   // The parts as project references (tsconfig.json); incremental, so a rerun checks only what changed.
   ['typecheck', 'npx', ['tsc', '-b']],
+  // The import rules between the parts (.dependency-cruiser.cjs, docs/ARCHITECTURE.md).
+  ['import boundaries', 'npm', ['run', '--silent', 'lint']],
   ['unit tests', 'npx', ['vitest', 'run']],
   ['build', 'npx', ['vite', 'build', '--logLevel', 'warn']],
   ['e2e browser', process.execPath, ['--import', 'tsx', 'scripts/ensure-browser.ts']],

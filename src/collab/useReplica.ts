@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { attachClassroomChannel } from '../classroom/studentChannel';
+import { attachClassroomChannel } from './studentChannel';
 import { trackRelayClocks } from './relayClocks';
 import { createReplica, type Replica, type ReplicaStatus } from './replica';
 

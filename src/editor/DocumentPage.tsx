@@ -6,7 +6,7 @@ import { usePeers } from '../collab/usePeers';
 import { useReplica, useReplicaStatus } from '../collab/useReplica';
 import { shareKey, useAccess } from '../collab/access';
 import { PartitionBanner } from '../classroom/PartitionBanner';
-import { useClassroomNotice } from '../classroom/studentChannel';
+import { useClassroomNotice } from '../collab/studentChannel';
 import { ShareButton } from '../share/ShareButton';
 import { Role } from '../protocol/constants';
 import { DocumentTools } from '../history/HistoryPanel';
