@@ -12,7 +12,7 @@ import { setScenario } from '../strategies/setScenario';
 import { titleCrdt } from '../strategies/titleCrdt';
 import { titleLww } from '../strategies/titleLww';
 import { titleAppMerge, titleVersionVectors } from '../strategies/titleVersionVectors';
-import { topologyMesh, topologyRing, topologyStar } from '../strategies/topology';
+import { topologyMesh, topologyRing, topologyStar } from '../strategies/topologyScenario';
 
 export const STRATEGY_SCENARIOS: readonly StrategyScenario[] = [
   titleLww,

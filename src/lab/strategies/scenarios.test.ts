@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { allScenarios } from '../scenarios/registry';
 import { findStrategyScenario, STRATEGY_SCENARIOS } from '../scenarios/strategyScenarios';
 import { replayStrategy, type HistoryEntry, type Params } from './model';
-import { TopologyModel } from './topology';
+import { TopologyModel } from './topologyScenario';
 
 function finish(id: string, params: Params = {}, history: HistoryEntry[] = [{ type: 'end' }]) {
   const s = findStrategyScenario(id)!;

@@ -5,7 +5,7 @@
  *   npx tsx src/lab/strategies/topologyReport.ts
  */
 import { StrategyRun } from './model';
-import { TopologyModel, type Shape } from './topology';
+import { TopologyModel, type Shape } from './topologyScenario';
 
 const N = 5;
 const DELAY_MS = 40;

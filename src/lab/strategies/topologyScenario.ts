@@ -1,34 +1,21 @@
 /**
- * topology-mesh / -star / -ring (§6): 3 to 6 leaders and one replication
- * protocol, routed three ways. A write is sent
- * - mesh: by its origin straight to every other leader;
- * - star: by a leaf to the hub (A), which forwards it to every other leaf;
- * - ring: to the next leader, each forwarding it on until it comes round.
+ * topology-mesh / -star / -ring (§6): the replication topologies of
+ * topologies.ts played on the lab's simulator, with the story told as it
+ * happens.
  *
  * The script is the classic causality trap: B inserts row 42 (w1); C, as
  * soon as it has the row, updates it (w2). In the mesh the B→last link is
- * slow, so the update can overtake the insert. With causal delivery on,
- * each write carries a version vector of what its origin had applied, and a
- * leader holds back a write until it has applied everything that one depends on.
+ * slow, so the update can overtake the insert, unless causal delivery holds
+ * it back. The teacher can add writes anywhere, fail leaders and cut links.
  */
 import { num, Pane, str, type ActionGroup, type Lane, type Model, type OutcomeItem, type ReplicaCard, type StrategyScenario, type TopologyExtra, type WriteStats } from './model';
+import { HUB, LEADER_IDS, linksOf, TopologyNetwork, type Shape, type Write } from './topologies';
 import { formatVV, type VersionVector } from './versionVector';
-import type { LinkSpec, Message } from '../sim/types';
+import type { LinkSpec } from '../sim/types';
 
-export type Shape = 'mesh' | 'star' | 'ring';
+export type { Shape } from './topologies';
 
-const IDS = ['A', 'B', 'C', 'D', 'E', 'F'];
 const COLORS = ['#0b0f19', '#1f6fd1', '#c2410c', '#15803d', '#7e22ce', '#b45309'];
-export const HUB = 'A';
-
-interface Write {
-  id: string;
-  origin: string;
-  label: string;
-  at: number;
-  /** The origin's applied-writes vector including this write. */
-  vv: VersionVector;
-}
 
 interface Msg {
   author: string;
@@ -36,17 +23,6 @@ interface Msg {
 }
 
 type Action = { kind: 'write'; label: string };
-
-interface Leader {
-  /** Write ids in the order they were applied. */
-  applied: string[];
-  /** How many writes of each origin this leader has applied. */
-  counts: Record<string, number>;
-  seen: Set<string>;
-  /** Writes received but held back (causal delivery) until their causes are applied. */
-  held: Write[];
-  anomalies: string[];
-}
 
 export interface TopologyOptions {
   shape: Shape;
@@ -64,128 +40,77 @@ export class TopologyModel implements Model {
   readonly panes: Pane<Msg, Action>[];
   readonly nodes: string[];
   readonly links: LinkSpec[];
-  private readonly leaders = new Map<string, Leader>();
-  readonly writes: Write[] = [];
-  private readonly arrived = new Map<string, Map<string, number>>();
+  private readonly network: TopologyNetwork;
   private readonly down = new Set<string>();
   private readonly cutLinks = new Set<string>();
   private reacted = false;
 
   constructor(readonly o: TopologyOptions) {
-    this.nodes = IDS.slice(0, Math.min(6, Math.max(3, o.n)));
+    this.nodes = LEADER_IDS.slice(0, Math.min(6, Math.max(3, o.n)));
     this.links = linksOf(o.shape, this.nodes, o.baseDelayMs, o.slowDelayMs);
+    const sim = () => this.pane.sim;
+    this.network = new TopologyNetwork(
+      o.shape,
+      this.nodes,
+      o.causal,
+      {
+        now: () => sim().now,
+        send: (from, to, write) => sim().send(from, to, { author: write.origin, write }, 64, write.id),
+      },
+      {
+        created: (node, w) => {
+          this.pane.edit(node, `${w.id}: ${w.label}`);
+          this.pane.note(node, 'created', `${node} writes ${w.id} (${w.label})${o.causal ? `, version vector ${this.fmt(w.vv)}` : ''}.`);
+        },
+        forwarded: (node, w, to) => this.pane.note(node, 'sent', `${node} forwards ${w.id} to ${to.join(', ')}.`),
+        held: (node, w, counts) =>
+          this.pane.note(node, 'conflict', `${node} holds ${w.id} back: it depends on ${this.fmt(w.vv)}, but ${node} has applied only ${this.fmt(counts)}.`),
+        applied: (node, w, { released, overtook }) => {
+          if (node !== w.origin) {
+            if (overtook) {
+              this.pane.note(node, 'lost', `${node} applies ${w.id} (${w.label}) before its cause ${overtook.id} (${overtook.label}) — the update overtook the insert!`);
+            } else {
+              this.pane.note(node, 'applied', `${node} ${released ? 'releases and applies' : 'applies'} ${w.id} (${w.label}).`);
+            }
+          }
+          // The chapter script's second write: C updates the row once it has it.
+          if (o.script === 'chapter' && !this.reacted && node === 'C' && w.id === 'w1') {
+            this.reacted = true;
+            sim().schedule(sim().now + 10, 'C', { kind: 'write', label: 'update row 42' });
+          }
+        },
+      },
+    );
     const lanes: Lane[] = this.nodes.map((id, i) => ({
       id,
       name: `Leader ${id}`,
-      note: o.shape === 'star' && id === HUB ? 'hub' : o.shape === 'ring' ? `→ ${this.next(id)}` : '',
+      note: o.shape === 'star' && id === HUB ? 'hub' : o.shape === 'ring' ? `→ ${this.network.next(id)}` : '',
       color: COLORS[i],
     }));
     this.pane = new Pane<Msg, Action>(o.shape, `${o.shape} of ${this.nodes.length}`, lanes, this.links);
     this.panes = [this.pane];
-    for (const id of this.nodes) this.leaders.set(id, { applied: [], counts: {}, seen: new Set(), held: [], anomalies: [] });
     this.pane.on((ev) => {
       if (ev.kind === 'local') this.write(ev.node, ev.action.label);
-      else this.receive(ev.msg);
+      else this.network.receive(ev.msg.to, ev.msg.from, ev.msg.payload.write);
     });
     if (o.script === 'chapter') this.pane.sim.schedule(0, 'B', { kind: 'write', label: 'insert row 42' });
   }
 
-  /** The leader that sees the overtaking in the mesh: the last one, far from B. */
-  get observer(): string {
-    return this.nodes[this.nodes.length - 1];
+  get writes(): readonly Write[] {
+    return this.network.writes;
   }
 
-  private next(id: string): string {
-    return this.nodes[(this.nodes.indexOf(id) + 1) % this.nodes.length];
+  private get leaders() {
+    return this.network.leaders;
   }
 
-  /** Where a leader sends a write it has just made or received (from `from`). */
-  private targets(node: string, w: Write, from?: string): string[] {
-    switch (this.o.shape) {
-      case 'mesh':
-        return node === w.origin ? this.nodes.filter((x) => x !== node) : [];
-      case 'star':
-        if (node === HUB) return this.nodes.filter((x) => x !== HUB && x !== from && x !== w.origin);
-        return node === w.origin ? [HUB] : [];
-      case 'ring': {
-        const nx = this.next(node);
-        return nx === w.origin ? [] : [nx];
-      }
-    }
+  private get arrived() {
+    return this.network.arrived;
   }
 
   private write(node: string, label: string) {
     if (this.down.has(node)) return;
-    const l = this.leaders.get(node)!;
-    const id = `w${this.writes.length + 1}`;
-    const vv = { ...l.counts, [node]: (l.counts[node] ?? 0) + 1 };
-    const w: Write = { id, origin: node, label, at: this.pane.sim.now, vv };
-    this.writes.push(w);
-    this.arrived.set(id, new Map([[node, this.pane.sim.now]]));
-    l.seen.add(id);
-    this.pane.edit(node, `${id}: ${label}`);
-    this.pane.note(node, 'created', `${node} writes ${id} (${label})${this.o.causal ? `, version vector ${this.fmt(vv)}` : ''}.`);
-    this.apply(node, w);
-    this.forward(node, w);
-  }
-
-  private forward(node: string, w: Write, from?: string) {
-    const to = this.targets(node, w, from);
-    for (const t of to) this.pane.sim.send(node, t, { author: w.origin, write: w }, 64, w.id);
-    if (to.length && node !== w.origin) this.pane.note(node, 'sent', `${node} forwards ${w.id} to ${to.join(', ')}.`);
-  }
-
-  private receive(m: Message<Msg>) {
-    const { write: w } = m.payload;
-    const node = m.to;
-    const l = this.leaders.get(node)!;
-    if (l.seen.has(w.id)) return;
-    l.seen.add(w.id);
-    this.arrived.get(w.id)!.set(node, this.pane.sim.now);
-    this.forward(node, w, m.from);
-    if (this.o.causal && !this.ready(l, w)) {
-      l.held.push(w);
-      this.pane.note(node, 'conflict', `${node} holds ${w.id} back: it depends on ${this.fmt(w.vv)}, but ${node} has applied only ${this.fmt(l.counts)}.`);
-      return;
-    }
-    this.apply(node, w);
-    // Applying one write may release others that waited for it.
-    for (let again = true; again; ) {
-      again = false;
-      for (const h of [...l.held]) {
-        if (this.ready(l, h)) {
-          l.held.splice(l.held.indexOf(h), 1);
-          this.apply(node, h, true);
-          again = true;
-        }
-      }
-    }
-  }
-
-  /** Causal delivery: everything w's origin had applied is applied here, and w is its origin's next write. */
-  private ready(l: Leader, w: Write): boolean {
-    return Object.entries(w.vv).every(([k, c]) => (k === w.origin ? (l.counts[k] ?? 0) === c - 1 : (l.counts[k] ?? 0) >= c));
-  }
-
-  private apply(node: string, w: Write, released = false) {
-    const l = this.leaders.get(node)!;
-    const missing = Object.entries(w.vv).filter(([k, c]) => (l.counts[k] ?? 0) < (k === w.origin ? c - 1 : c));
-    l.applied.push(w.id);
-    l.counts[w.origin] = (l.counts[w.origin] ?? 0) + 1;
-    if (node !== w.origin) {
-      if (missing.length) {
-        const cause = this.writes.find((x) => x.origin === missing[0][0] && x.vv[x.origin] === missing[0][1]) ?? this.writes[0];
-        l.anomalies.push(`${w.id} before ${cause.id}`);
-        this.pane.note(node, 'lost', `${node} applies ${w.id} (${w.label}) before its cause ${cause.id} (${cause.label}) — the update overtook the insert!`);
-      } else {
-        this.pane.note(node, 'applied', `${node} ${released ? 'releases and applies' : 'applies'} ${w.id} (${w.label}).`);
-      }
-    }
-    // The chapter script's second write: C updates the row once it has it.
-    if (this.o.script === 'chapter' && !this.reacted && node === 'C' && w.id === 'w1') {
-      this.reacted = true;
-      this.pane.sim.schedule(this.pane.sim.now + 10, 'C', { kind: 'write', label: 'update row 42' });
-    }
+    this.network.write(node, label);
   }
 
   private fmt(v: VersionVector): string {
@@ -332,23 +257,6 @@ export class TopologyModel implements Model {
       writes: this.stats(),
     };
   }
-}
-
-export function linksOf(shape: Shape, nodes: string[], base: number, slow: number): LinkSpec[] {
-  const links: LinkSpec[] = [];
-  const last = nodes[nodes.length - 1];
-  if (shape === 'mesh') {
-    for (let i = 0; i < nodes.length; i++)
-      for (let j = i + 1; j < nodes.length; j++) {
-        const [a, b] = [nodes[i], nodes[j]];
-        links.push({ a, b, delayMs: (a === 'B' && b === last) || (b === 'B' && a === last) ? slow : base });
-      }
-  } else if (shape === 'star') {
-    for (const n of nodes) if (n !== HUB) links.push({ a: HUB, b: n, delayMs: base });
-  } else {
-    nodes.forEach((n, i) => links.push({ a: n, b: nodes[(i + 1) % nodes.length], delayMs: base }));
-  }
-  return links;
 }
 
 const CAPTIONS: Record<Shape, string> = {
