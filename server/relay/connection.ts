@@ -7,7 +7,7 @@ import type { Role } from '../../src/protocol/constants';
 import type { Metrics } from '../metrics';
 import type { ScannedUpdate } from './updateScan';
 
-/** An update that arrived before something it builds on; it waits on its socket (room.ts). */
+/** An update that arrived before something it builds on; it waits on its socket (heldUpdates.ts). */
 export interface HeldUpdate {
   frame: Uint8Array;
   update: Uint8Array;

@@ -5,17 +5,14 @@
  * The path of an edit: a sync frame arrives → decoded and applied to the room's
  * Y.Doc once → what it added to the room (all of it, part of it, or nothing:
  * an echo) is queued for storage → the same bytes, or only the new part, go to
- * every other socket → after the storage commit, each socket that sent updates
- * gets a `saved` ack, echoes included.
+ * every other socket and to the other relays → after the storage commit, each
+ * socket that sent updates gets a `saved` ack, echoes included.
  *
  * Before Yjs sees an update, updateScan.ts walks it within a budget. An update
- * that builds on structs the room does not have yet is not handed to Yjs
- * (where it would sit "pending" and cost work on every later update): it waits
- * on its socket until they arrive, bounded in count and time. Honest clients
- * do send such updates: y-websocket sends a local edit as soon as the socket
- * opens, which can be before its sync step 2 carrying the offline edits that
- * edit builds on. A viewer's updates are dropped, never applied. Structs
- * written under the seed's client id are refused (rule R12).
+ * that builds on structs the room does not have yet is not handed to Yjs: it
+ * waits on its socket until they arrive (heldUpdates.ts). A viewer's updates
+ * are dropped, never applied. Structs written under the seed's client id are
+ * refused (rule R12).
  */
 import * as Y from 'yjs';
 import { MalformedFrame, asUpdateFrame, encodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, readFrame, type Frame } from '../../src/protocol/codec';
@@ -28,8 +25,9 @@ import type { Logger } from '../log';
 import type { DecodeErrorKind, Metrics } from '../metrics';
 import type { StoredRoom } from '../storage/storage';
 import type { Connection, HeldUpdate } from './connection';
+import { HeldUpdates } from './heldUpdates';
 import { Presence } from './presence';
-import { ProtocolError, closeFor, closeOffender } from './protocolError';
+import { ProtocolError } from './protocolError';
 import { missingDependencies, scanUpdate, type ClockLookup, type ScannedUpdate } from './updateScan';
 
 export type RoomLimits = Pick<
@@ -89,6 +87,8 @@ export class Room implements ClusterRoom {
   private lastTransaction: Y.Transaction | null = null;
   /** The transaction of the last update integrated (for history: what it changed). */
   private appliedTransaction: Y.Transaction | null = null;
+  /** Updates waiting on their sockets for structs the room lacks (rule H3). */
+  private readonly held: HeldUpdates;
 
   constructor(
     readonly name: string,
@@ -116,6 +116,7 @@ export class Room implements ClusterRoom {
       this.lastTransaction ??= transaction;
     });
     this.presence = new Presence(this.doc, name, this.connections, (frame) => this.bus.publishAwareness(frame), limits, log);
+    this.held = new HeldUpdates(this.connections, this.clocks, limits, metrics, log);
   }
 
   get awareness() {
@@ -132,9 +133,7 @@ export class Room implements ClusterRoom {
 
   leave(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
-    // Held updates were never stored or acked: the client resends them in its next sync step 2.
-    connection.held.length = 0;
-    if (connection.heldTimer) clearTimeout(connection.heldTimer);
+    this.held.drop(connection);
     this.presence.leave(connection);
     if (this.connections.size === 0) this.idleSince = Date.now();
   }
@@ -205,11 +204,11 @@ export class Room implements ClusterRoom {
     this.refuseSeedClient(scan);
     const held: HeldUpdate = { frame, update, scan };
     if (missingDependencies(scan, this.clocks)) {
-      this.hold(from, held);
+      this.held.hold(from, held);
       return;
     }
     this.apply(from, held);
-    if (this.hasHeldUpdates()) this.releaseHeld();
+    if (this.held.any()) this.releaseHeld();
   }
 
   /**
@@ -232,6 +231,11 @@ export class Room implements ClusterRoom {
 
   /** The document's clocks, read from its store per client (no state-vector encoding on the per-update path). */
   private readonly clocks: ClockLookup = { get: (client) => Y.getState(this.doc.store, client) };
+
+  /** Applies every held update whose dependencies have arrived. */
+  private releaseHeld(): void {
+    this.held.release((from, held) => this.apply(from, held));
+  }
 
   /**
    * Applies an update (its dependencies are present) and tells what it added.
@@ -323,7 +327,7 @@ export class Room implements ClusterRoom {
     this.sink.enqueue(this, stored, editMeta(scan, null, this.appliedTransaction));
     const forward = added.kind === 'new' && frame ? asUpdateFrame(frame) : encodeUpdate(stored);
     for (const connection of this.connections) connection.send(forward);
-    if (this.hasHeldUpdates()) this.releaseHeld();
+    if (this.held.any()) this.releaseHeld();
     return true;
   }
 
@@ -338,63 +342,6 @@ export class Room implements ClusterRoom {
 
   forgetRelay(relayId: string): void {
     this.presence.forgetRelay(relayId);
-  }
-
-  private hold(from: Connection, held: HeldUpdate): void {
-    if (from.held.length >= this.limits.maxPendingUpdates) {
-      throw new ProtocolError(
-        'missing_deps',
-        `more than ${this.limits.maxPendingUpdates} updates wait for structs the relay does not have`,
-      );
-    }
-    from.held.push(held);
-    from.unstoredFrom ??= from.updateFramesReceived;
-    this.metrics.updatesHeld.inc();
-    from.heldTimer ??= setTimeout(() => {
-      from.heldTimer = null;
-      if (from.held.length === 0) return;
-      closeOffender(
-        from,
-        new ProtocolError('missing_deps', `updates waited ${this.limits.pendingUpdateTimeoutMs} ms for structs that never came`),
-        this.metrics,
-        this.log,
-      );
-    }, this.limits.pendingUpdateTimeoutMs);
-    from.heldTimer.unref();
-  }
-
-  private hasHeldUpdates(): boolean {
-    for (const connection of this.connections) if (connection.held.length > 0) return true;
-    return false;
-  }
-
-  /** Applies every held update whose dependencies have arrived, until none can go. */
-  private releaseHeld(): void {
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (const connection of this.connections) {
-        for (let i = 0; i < connection.held.length; i++) {
-          const held = connection.held[i];
-          if (missingDependencies(held.scan, this.clocks)) continue;
-          connection.held.splice(i--, 1);
-          try {
-            this.apply(connection, held);
-            progress = true;
-          } catch (error) {
-            // The held update's own socket pays for it, not the one whose frame released it.
-            connection.held.length = 0;
-            closeFor(connection, error, this.metrics, this.log);
-            break;
-          }
-        }
-        if (connection.held.length === 0 && connection.unstoredFrom !== null && connection.role === Role.editor) {
-          connection.unstoredFrom = null; // everything it sent is now queued for storage, in the next commit
-          if (connection.heldTimer) clearTimeout(connection.heldTimer);
-          connection.heldTimer = null;
-        }
-      }
-    }
   }
 
   /**
