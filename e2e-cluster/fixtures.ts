@@ -16,16 +16,18 @@ export interface Cluster {
   redis: RedisProcess;
   a: RelayProcess;
   b: RelayProcess;
-  /** Another relay on the same Redis (stopped after the test). */
-  addRelay(options: Omit<RelayOptions, 'redisUrl'>): Promise<RelayProcess>;
+  /** Another relay on the same Redis (or, with `redisUrl`, reaching it another way); stopped after the test. */
+  addRelay(options: Omit<RelayOptions, 'redisUrl'> & { redisUrl?: string }): Promise<RelayProcess>;
 }
 
-export const test = base.extend<{ cluster: Cluster }>({
-  cluster: async ({}, use) => {
+export const test = base.extend<{ cluster: Cluster; relayEnv: Record<string, string> }>({
+  /** Extra environment for every relay of a test (`test.use({ relayEnv: { REPLICATION_ACKS: '2' } })`). */
+  relayEnv: [{}, { option: true }],
+  cluster: async ({ relayEnv }, use) => {
     const redis = await startRedis();
     const relays: RelayProcess[] = [];
-    const addRelay = async (options: Omit<RelayOptions, 'redisUrl'>) => {
-      const relay = await startRelay({ ...options, redisUrl: redis.url, env: { ...RELAY_ENV, ...options.env } });
+    const addRelay = async (options: Omit<RelayOptions, 'redisUrl'> & { redisUrl?: string }) => {
+      const relay = await startRelay({ redisUrl: redis.url, ...options, env: { ...RELAY_ENV, ...relayEnv, ...options.env } });
       relays.push(relay);
       return relay;
     };
