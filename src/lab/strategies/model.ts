@@ -107,6 +107,8 @@ export interface TopologyExtra {
 export interface LatencyExtra {
   kind: 'latency';
   lags: { mode: string; from: string; to: string; ms?: number }[];
+  /** The panes' modes, in order (each gets a line of lags). */
+  modes?: string[];
 }
 
 /** Panels that only some scenarios have; the view switches on `kind`. */

@@ -152,7 +152,7 @@ export function LatencyTable({ extra }: { extra: LatencyExtra }) {
   return (
     <section className="latency" aria-label="Replication lag">
       <div className="lags">
-        {['single leader', 'multi-leader'].map((m) => (
+        {(extra.modes ?? ['single leader', 'multi-leader']).map((m) => (
           <p key={m}>
             <strong>replication lag, {m}:</strong>{' '}
             {[...pairs.values()]
