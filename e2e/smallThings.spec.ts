@@ -121,6 +121,7 @@ test('undo takes back one word at a time, and the line break on its own', async 
 test('lab strategy tabs show names, not ids', async ({ page }) => {
   await page.goto('/lab?scenario=title-lww');
   const tabs = page.getByRole('navigation', { name: 'Scenarios' }).getByRole('link');
+  await expect(tabs.filter({ hasText: 'Last write wins' })).toBeVisible(); // the lab is a lazily loaded page
   const names = (await tabs.allInnerTexts()).map((t) => t.trim());
   expect(names).toContain('Last write wins');
   expect(names).toContain('Version vectors');
