@@ -104,6 +104,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
   let lastInputAt: number | null = null;
   let relayStateVector = new Map<number, number>();
   let refusal: ReplicaStatus['refusal'] = null;
+  let regrouping = false; // the relay moved this tab to another classroom group (4307): reconnecting at once, not offline
   let largestFrameSent = 0; // on the current socket, to say what a 1009 refused
   let snapshot: ReplicaStatus;
 
@@ -111,7 +112,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     snapshot = {
       connection: refusal
         ? 'refused'
-        : switchedOff || (!provider.synced && (everSynced || everFailed))
+        : switchedOff || (!provider.synced && !regrouping && (everSynced || everFailed))
           ? 'offline'
           : provider.synced
             ? 'connected'
@@ -175,6 +176,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
   });
   provider.on('connection-close', (event: CloseEvent | null) => {
     const code = event?.code ?? 1006;
+    regrouping = code === CloseCode.regrouped;
     if (!switchedOff && closeCodeIsPermanent(code)) {
       // Reconnecting would meet the same refusal (y-websocket itself retries after 1009): stop, and say why.
       const sent = code === CloseCode.tooBig && largestFrameSent > 0 ? ` The largest message this tab sent was ${formatBytes(largestFrameSent)}.` : '';
@@ -195,7 +197,10 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     emit();
   });
   provider.on('sync', (synced: boolean) => {
-    if (synced) everSynced = true;
+    if (synced) {
+      everSynced = true;
+      regrouping = false;
+    }
     emit();
   });
   // Registered after the provider's own handler, which has already sent the edit if it could.
