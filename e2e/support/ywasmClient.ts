@@ -106,11 +106,16 @@ export class YwasmClient {
   readonly peers = new Map<number, unknown>();
   private presenceClock = 0;
   private applyingRemote = false;
+  /**
+   * The update subscription, kept: ywasm frees an Observer that is garbage
+   * collected (FinalizationRegistry), and the callback then silently stops.
+   */
+  readonly updateObserver: Yrs.Observer;
 
   constructor(options: YwasmClientOptions) {
     this.options = { url: options.url, echo: options.echo ?? true, presence: options.presence === undefined ? { user: { name: 'ywasm' } } : options.presence };
     this.doc = new Yrs.YDoc(options.clientId === undefined ? {} : { clientID: options.clientId });
-    this.doc.onUpdate((update: Uint8Array) => {
+    this.updateObserver = this.doc.onUpdate((update: Uint8Array) => {
       // pycrdt-websocket sends every transaction's update, whatever its origin.
       if (this.applyingRemote && !this.options.echo) return;
       this.sendUpdate(update);

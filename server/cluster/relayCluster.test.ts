@@ -12,7 +12,7 @@ import { encodeAwareness } from '../../src/protocol/codec';
 import { startConcord, type Concord } from '../app';
 import { loadConfig } from '../config';
 import { createLogger } from '../log';
-import { RawClient, title } from '../relay/testing';
+import { RawClient, eventually, readMetric, title } from '../relay/testing';
 import { NULL_ROOM_BUS } from './clusterLink';
 import { MemoryHub, type MemoryTransport } from './transport';
 
@@ -40,11 +40,8 @@ async function relay(hub: MemoryHub | null, relayId: string, dataDir?: string, e
     transport,
     dir,
     ws: (room: string) => `ws://127.0.0.1:${concord.port}/ws/${room}?acks=1`,
-    metric: async (name: string, labels = '') => {
-      const text = await (await fetch(`${concord.url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
-      return line ? Number(line.split(' ').at(-1)) : 0;
-    },
+    metric: (name: string, labels = '') => readMetric(concord.url, name, labels),
+    peers: async () => ((await (await fetch(`${concord.url}/healthz`)).json()) as { cluster: { peers: number } }).cluster.peers,
   };
 }
 
@@ -78,7 +75,9 @@ describe('relays joined through a hub', () => {
     await bob.until(() => title(bob) === 'from A', 'the update on B');
     bob.doc.getText('title').insert(0, 'B+');
     await alice.until(() => title(alice) === 'B+from A', 'the update on A');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Each client has the other's edit, so each relay has handled the other's update (an echo
+    // would have been published then); A has also heard its own back from the hub.
+    await eventually(async () => (await a.metric('concord_redis_messages_total', 'direction="in",kind="own"')) >= 1, 'A hears its own message');
     // Each relay published its own client's update once, and never what it received.
     expect(await a.metric('concord_redis_messages_total', 'direction="out",kind="update"')).toBe(1);
     expect(await b.metric('concord_redis_messages_total', 'direction="out",kind="update"')).toBe(1);
@@ -101,9 +100,12 @@ describe('relays joined through a hub', () => {
     alice.doc.getText('title').insert(0, 'x');
     await bob.until(() => title(bob) === 'x', 'first update');
     hub.setUp(false);
+    const acked = [alice.acks.length, bob.acks.length];
     alice.doc.getText('title').insert(1, 'A');
     bob.doc.getText('title').insert(0, 'B');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Each relay has handled (and stored) its client's edit while the hub is down.
+    await alice.until(() => alice.acks.length > acked[0], 'A saves alice’s edit');
+    await bob.until(() => bob.acks.length > acked[1], 'B saves bob’s edit');
     expect(title(alice)).toBe('xA');
     expect(title(bob)).toBe('Bx');
     hub.setUp(true);
@@ -124,8 +126,9 @@ describe('relays joined through a hub', () => {
     // A delete does not move the state vector: only the digest tells the relays apart.
     // The state vectors stay equal, so without the digest no catch-up would send it.
     hub.setUp(false);
+    const acked = alice.acks.length;
     alice.doc.getText('title').delete(1, 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await alice.until(() => alice.acks.length > acked, 'A saves the deletion while the hub is down');
     hub.setUp(true);
     await bob.until(() => title(bob) === 'ac', 'the deletion', 5_000);
   });
@@ -137,8 +140,7 @@ describe('relays joined through a hub', () => {
     alice.doc.getText('title').insert(0, 'kept on A');
     await alice.until(() => alice.acks.length > 0, 'saved on A');
     alice.close();
-    await new Promise((resolve) => setTimeout(resolve, 400)); // A unloads it (nobody in it)
-    expect(a.concord.rooms.peek('stored-only')).toBeUndefined();
+    await eventually(() => a.concord.rooms.peek('stored-only') === undefined, 'A unloads the room (nobody in it)');
 
     const b = await relay(hub, 'B');
     const bob = track(await connected(b.ws('stored-only')));
@@ -152,7 +154,7 @@ describe('relays joined through a hub', () => {
     const b = await relay(hub, 'B');
     const alice = track(await connected(a.ws('doc')));
     const bob = track(await connected(b.ws('doc')));
-    await new Promise((resolve) => setTimeout(resolve, 150)); // heartbeats exchanged
+    await eventually(async () => (await a.peers()) >= 1 && (await b.peers()) >= 1, 'heartbeats exchanged');
     const aliceAwareness = new awarenessProtocol.Awareness(alice.doc);
     aliceAwareness.setLocalState({ user: { name: 'Alice' } });
     alice.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(aliceAwareness, [alice.doc.clientID])));
@@ -163,7 +165,7 @@ describe('relays joined through a hub', () => {
     // and no goodbye, while alice's socket stays open on it (so nothing on A removes her).
     a.transport!.setUp(false);
     await bob.until(() => !bRoom().awareness.getStates().has(alice.doc.clientID), 'alice’s presence gone from B', 3_000);
-    expect(bob.received.length).toBeGreaterThan(framesBefore); // bob was told
+    await bob.until(() => bob.received.length > framesBefore, 'bob to be told');
     expect(alice.closeCode).toBeNull();
     expect(a.concord.rooms.peek('doc')!.awareness.getStates().has(alice.doc.clientID)).toBe(true);
     aliceAwareness.destroy();

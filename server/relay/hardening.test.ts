@@ -16,7 +16,7 @@ import { DATABASE_FILE } from '../app';
 import { SECRET_FILE } from '../access/secret';
 import { openSqliteStorage } from '../storage/sqlite';
 import { docFromStored } from '../storage/storage.contract';
-import { RawClient, startTestRelay, title, upgradeStatus, type TestRelay } from './testing';
+import { RawClient, eventually, readMetric, startTestRelay, title, upgradeStatus, type TestRelay } from './testing';
 
 let relay: TestRelay | null = null;
 const clients: RawClient[] = [];
@@ -49,11 +49,7 @@ function stored(room: string): Y.Doc {
 
 const http = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${relay!.concord.port}${path}`, init);
 
-async function metric(name: string, labels = ''): Promise<number> {
-  const text = await (await http('/metrics')).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `) || (labels === '' && l.startsWith(`${name} `)));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
+const metric = (name: string, labels = '') => readMetric(relay!.concord.url, name, labels);
 
 function updateFrame(update: Uint8Array, step: 'update' | 'step2' = 'update'): Uint8Array {
   return step === 'update' ? encodeUpdate(update) : encodeSyncStep2(update);
@@ -198,7 +194,7 @@ describe('limits (H1)', () => {
     c.close();
     await c.closed;
     const health = async () => ((await (await http('/healthz')).json()) as { connections: number }).connections;
-    for (let i = 0; i < 100 && (await health()) !== 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await eventually(async () => (await health()) === 2, 'the relay to count the freed slot');
     expect(await upgradeStatus(relay!.wsUrl('ip'))).toBe(101);
     expect(await metric('concord_limits_hit_total', 'limit="connections_per_ip"')).toBe(2);
   });
@@ -211,7 +207,8 @@ describe('limits (H1)', () => {
     await alice.closed;
     const bob = connect('lru-b');
     await bob.opened;
-    await new Promise((r) => setTimeout(r, 5)); // lru-a became idle before lru-b… and lru-b is busy anyway
+    // The relay has seen alice leave: lru-a is idle (lru-b is busy).
+    await eventually(() => (relay!.concord.rooms.peek('lru-a')?.connections.size ?? 0) === 0, 'lru-a to be idle');
     const carol = connect('lru-c');
     await carol.until(() => carol.acks.length > 0, 'carol joined');
     const rooms = relay!.concord.rooms;
@@ -287,7 +284,9 @@ describe('crafted updates (H2, H3)', () => {
     const tab = connect('race', 'acks=1', { sync: false });
     await tab.opened;
     tab.send(updateFrame(updates[1])); // the live edit, before…
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => (await metric('concord_updates_held_total')) === 1, 'the relay to hold the edit');
+    await tab.roundTrip(); // an ack or a forward for it would have arrived by now…
+    await observer.roundTrip();
     expect(tab.acks.every((a) => a.committedUpdateFrames === 0)).toBe(true);
     expect(title(observer)).toBe('');
     tab.send(updateFrame(updates[0], 'step2')); // …the step 2 holding what it builds on
@@ -513,8 +512,8 @@ describe('observability (H7)', () => {
     awareness.setLocalState({ user: { name: 'M'.repeat(1_000) } });
     mallory.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID])));
     expect(await mallory.closed).toBe(CloseCode.tooBig);
-    await new Promise((r) => setTimeout(r, 50));
     const of = (msg: string) => lines.filter((l) => l.msg === msg);
+    await eventually(() => of('connection close').length > 0, 'the close to be logged');
     expect(of('connection open')).toHaveLength(1);
     expect(of('connection open')[0]).toMatchObject({ room: 'obs', role: Role.editor });
     expect(of('limit hit')).toHaveLength(1);

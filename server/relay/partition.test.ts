@@ -102,6 +102,18 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 8_000):
   }
 }
 
+/**
+ * Resolves once `to` has `from`'s presence as `from` renews it now. The relay
+ * sends `to` in order, so whatever it sent `to` before handling that renewal
+ * (a leaked update, say) has arrived by then.
+ */
+async function heardFrom(to: Student, from: Student): Promise<void> {
+  const awareness = from.provider.awareness;
+  awareness.setLocalState(awareness.getLocalState());
+  const clock = awareness.meta.get(awareness.clientID)!.clock;
+  await until(() => (to.provider.awareness.meta.get(awareness.clientID)?.clock ?? -1) >= clock, `${to.id} to hear from ${from.id}`);
+}
+
 const synced = (s: Student) => s.provider.synced;
 const names = (s: Student) =>
   [...s.provider.awareness.getStates().values()].map((st) => (st as { user?: { name: string } }).user?.name).filter(Boolean).sort();
@@ -190,7 +202,8 @@ describe('classrooms', () => {
     await until(() => [s2, s4].every((s) => s.text().includes('b2') && s.text().includes('b4')), 'group B to converge');
     // Every edit is stored and acked by its group's leader.
     await until(() => students.every((s) => s.acked > 0), 'saved acks in both groups');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // anything leaking would have arrived by now
+    // Anything leaking was sent before those acks, so before what each student now hears from a groupmate.
+    await Promise.all([heardFrom(s1, s3), heardFrom(s3, s1), heardFrom(s2, s4), heardFrom(s4, s2)]);
     for (const s of [s1, s3]) expect(s.text()).not.toMatch(/b2|b4/);
     for (const s of [s2, s4]) expect(s.text()).not.toMatch(/a1|a3/);
     expect(names(s3)).toEqual(['Student s1', 'Student s3']);
@@ -233,13 +246,14 @@ describe('classrooms', () => {
     await until(() => s1.text().includes('b2'), 's1 to receive what s2 carried');
     s2.type('moved ');
     await until(() => s1.text().includes('moved'), 's1 to see s2 typing in A');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(s4.text()).not.toContain('moved');
     expect((await post(`/api/classrooms/${room}/move`, { key, student: 'nobody' })).status).toBe(404);
     // Now A has three students and B one: a latecomer goes to the smaller group, B.
     const s5 = student(room, 's5');
     await until(() => synced(s5) && s5.group() === 'B', 's5 in the smaller group B');
     await until(() => s5.text().includes('b2') && !s5.text().includes('moved'), "s5 to get group B's document");
+    // s2's 'moved' was handled before s1 saw it, so before s5 speaks: had it leaked to s4, s4 has it by now.
+    await heardFrom(s4, s5);
+    expect(s4.text()).not.toContain('moved');
   });
 
   it('T5: a relay restarted mid-partition keeps both leaders and every group: nothing acked is lost', async () => {

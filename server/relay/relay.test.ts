@@ -14,7 +14,7 @@ import { DATABASE_FILE } from '../app';
 import { openSqliteStorage } from '../storage/sqlite';
 import { docFromStored } from '../storage/storage.contract';
 import { pino } from 'pino';
-import { RawClient, startTestRelay, title, type TestRelay } from './testing';
+import { RawClient, eventually, startTestRelay, title, type TestRelay } from './testing';
 
 let relay: TestRelay;
 const clients: RawClient[] = [];
@@ -191,7 +191,7 @@ describe('relay', () => {
     await alice.until(() => alice.acks.some((a) => a.committedUpdateFrames >= 2), 'saved');
     alice.close();
     await alice.closed;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(() => (relay.concord.rooms.peek('r7idle')?.connections.size ?? 0) === 0, 'the relay to see alice leave');
     relay.concord.rooms.unloadIdle();
     expect(relay.concord.rooms.peek('r7idle')).toBeUndefined();
     const bob = connect('r7idle');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { decodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, readFrame, type SavedAck } from '../../src/protocol/codec';
+import { decodeSaved, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, readFrame, type SavedAck } from '../../src/protocol/codec';
 import { MessageType, SyncStep } from '../../src/protocol/constants';
 import { startConcord, type Concord } from '../app';
 import { loadConfig, type Config } from '../config';
@@ -114,6 +114,20 @@ export class RawClient {
     }
   }
 
+  /**
+   * Asks the relay for every awareness state and waits for the answer: every
+   * frame the relay sent this socket before it handled the question has then
+   * arrived. The barrier for "nothing else came": first wait until the relay
+   * has handled what could have sent something (a metric, an ack), then this.
+   * (Assumes no other awareness frame arrives meanwhile.)
+   */
+  async roundTrip(): Promise<void> {
+    const awarenessFrames = () => this.received.filter((frame) => frame[0] === MessageType.awareness).length;
+    const before = awarenessFrames();
+    this.send(encodeQueryAwareness());
+    await this.until(() => awarenessFrames() > before, 'the answer to query awareness');
+  }
+
   close(): void {
     this.socket.close();
   }
@@ -126,6 +140,26 @@ export class RawClient {
 }
 
 export const title = (client: RawClient) => client.doc.getText('title').toString();
+
+/** A counter or gauge from the relay's /metrics (`labels` as written there: `kind="update"`); 0 if absent. */
+export async function readMetric(relayUrl: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${relayUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+/**
+ * Resolves when `check` holds, polled every `everyMs` (it may be async, e.g.
+ * read /metrics); rejects after `timeoutMs`. For conditions no frame announces;
+ * RawClient.until wakes on frames instead.
+ */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000, everyMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
 
 /** The HTTP status a WebSocket upgrade gets (101 when it opens; the socket is then closed). */
 export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
