@@ -124,6 +124,15 @@ module.exports = {
       to: { path: TOOLS },
     },
     {
+      name: 'no-run-time-cycles',
+      comment:
+        'Modules do not import each other in a circle at run time (the load order would decide what is undefined). ' +
+        'Cycles through type-only imports are allowed: they vanish when the code is compiled.',
+      severity: 'error',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'An import that resolves to nothing: a missing package or a wrong path.',
       severity: 'error',

@@ -13,11 +13,11 @@
  * stop before it (`Connection.unstoredFrom`).
  */
 import { Role } from '../../src/protocol/constants';
+import type { RelayLimits } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Connection, HeldUpdate } from './connection';
 import { ProtocolError, closeFor, closeOffender } from './protocolError';
-import type { RoomLimits } from './room';
 import { missingDependencies, type ClockLookup } from './updateScan';
 
 export class HeldUpdates {
@@ -26,7 +26,7 @@ export class HeldUpdates {
     private readonly connections: ReadonlySet<Connection>,
     /** The room's document clocks: what it has. */
     private readonly clocks: ClockLookup,
-    private readonly limits: Pick<RoomLimits, 'maxPendingUpdates' | 'pendingUpdateTimeoutMs'>,
+    private readonly limits: Pick<RelayLimits, 'maxPendingUpdates' | 'pendingUpdateTimeoutMs'>,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {}

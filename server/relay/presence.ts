@@ -11,10 +11,10 @@ import { readAwarenessEntries, writeAwarenessEntries, type AwarenessEntry } from
 import { encodeAwareness } from '../../src/protocol/codec';
 import { CloseCode, Role } from '../../src/protocol/constants';
 import { ClusterOrigin } from '../cluster/clusterLink';
+import type { RelayLimits } from '../config';
 import type { Logger } from '../log';
 import type { Connection } from './connection';
 import { LimitExceeded, ProtocolError } from './protocolError';
-import type { RoomLimits } from './room';
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
@@ -36,7 +36,7 @@ export class Presence {
     private readonly connections: ReadonlySet<Connection>,
     /** Publishes a frame to the other relays (the room's bus). */
     private readonly publish: (frame: Uint8Array) => void,
-    private readonly limits: Pick<RoomLimits, 'maxAwarenessBytes' | 'maxAwarenessClientsPerSocket'>,
+    private readonly limits: Pick<RelayLimits, 'maxAwarenessBytes' | 'maxAwarenessClientsPerSocket'>,
     private readonly log: Logger,
   ) {
     this.awareness = new awarenessProtocol.Awareness(doc);

@@ -1,7 +1,8 @@
 /**
- * The editor stack, innermost first: Slate → Yjs binding (autoConnect off: we
- * connect after the first sync, so no client ever inserts its own first
- * paragraph) → caret kept across remote edits → per-user undo (Yjs
+ * The editor stack, innermost first: Slate → Yjs binding (autoConnect off: the
+ * page connects it once the document is loaded — synced with the relay, or
+ * this browser's copy holding the seed — so no client ever inserts a first
+ * paragraph of its own) → caret kept across remote edits → per-user undo (Yjs
  * UndoManager tracking only this editor's origin) → remote cursors via
  * awareness → rich-text rules → React.
  */
@@ -51,6 +52,6 @@ export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user
   // re-renders only the chunk a change touched (not every block), and each
   // lowest chunk skips layout while off screen (renderChunk, content-visibility).
   editor.getChunkSize = (node) => (Editor.isEditor(node) ? BODY_CHUNK_SIZE : null);
-  withMarkdownPaste(editor); // pasted Markdown becomes blocks and marks (src/formats/)
+  withMarkdownPaste(editor); // pasted Markdown becomes blocks and marks (richText/markdownPaste.ts)
   return editor;
 }

@@ -168,9 +168,10 @@ export const Limits = {
    * documents stay far below it: 10,000 paragraphs are 1.4 MB as one update, a
    * 15,000-line paste 1.3 MB; a stock y-websocket client sends its whole offline
    * backlog as one frame, so the limit must hold what a person can write
-   * offline. Concord's own tab never sends more than about 128 KiB in one frame
-   * (src/protocol/updatePieces.ts). What a frame can cost to decode is bounded
-   * by MAX_UPDATE_STRUCTS, not by this.
+   * offline. Concord's own tab cuts anything larger than about 128 KiB into
+   * pieces (src/protocol/updatePieces.ts); only a single struct larger than a
+   * piece (one paragraph of megabytes) travels whole. What a frame can cost to
+   * decode is bounded by MAX_UPDATE_STRUCTS, not by this.
    */
   MAX_FRAME_BYTES: 32 * 1_048_576,
   /** Largest awareness state (one user's presence, JSON) in bytes; larger closes the socket with 1009. */
