@@ -4,10 +4,11 @@
  * the teacher (`?teacher=<key>[&group=A|B]`): the relay makes that socket a
  * viewer and it publishes no presence, so students never see it.
  */
-import { useEffect, useReducer, useState, type JSX } from 'react';
+import { useEffect, useState, type JSX } from 'react';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { relayUrl } from '../collab/replica';
+import { useDocumentTicks } from '../collab/useDocumentTicks';
 import { GROUP_QUERY_PARAM, TEACHER_QUERY_PARAM, type Group } from '../protocol/classroom';
 import { BlockType, CONTENT_ROOT, TITLE_ROOT } from '../protocol/document';
 
@@ -34,22 +35,6 @@ function useWatchedDoc(room: string, teacherKey: string, group: Group | null): {
   return watched ? { doc: watched.doc, synced } : null;
 }
 
-/** Re-renders at most once per animation frame while `doc` changes. */
-function useDocTicks(doc: Y.Doc | null): void {
-  const [, tick] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => {
-    if (!doc) return;
-    let frame = 0;
-    const onUpdate = () => {
-      if (!frame) frame = requestAnimationFrame(() => ((frame = 0), tick()));
-    };
-    doc.on('update', onUpdate);
-    return () => {
-      doc.off('update', onUpdate);
-      cancelAnimationFrame(frame);
-    };
-  }, [doc]);
-}
 
 interface DeltaPart {
   insert: string | Y.XmlText;
@@ -99,7 +84,7 @@ function Blocks({ root }: { root: Y.XmlText }): JSX.Element {
 
 export function LiveDocument({ room, teacherKey, group, heading }: { room: string; teacherKey: string; group: Group | null; heading: string }) {
   const watched = useWatchedDoc(room, teacherKey, group);
-  useDocTicks(watched?.doc ?? null);
+  useDocumentTicks(watched?.doc ?? null);
   const title = watched ? watched.doc.getText(TITLE_ROOT).toString() : '';
   return (
     <section

@@ -4,33 +4,18 @@
  * yet stored, and recent updates in and out — the chapter's
  * "[A:1, B:0] vs [A:0, B:1]" made live.
  */
-import { useEffect, useReducer, useRef } from 'react';
+import { useRef } from 'react';
 import * as Y from 'yjs';
 import { peerUser } from '../protocol/presence';
 import { relayClocks } from '../collab/relayClocks';
 import type { Replica, ReplicaStatus } from '../collab/replica';
 import { describeCopies } from '../collab/relayCopies';
+import { useDocumentTicks } from '../collab/useDocumentTicks';
 import { LEGACY_SEED_CLIENT_ID, SEED_CLIENT_ID } from '../protocol/document';
 
 interface Writer {
   name: string;
   color: string;
-}
-
-/** Re-renders at most once per animation frame while the document changes. */
-function useDocumentTicks(doc: Y.Doc): void {
-  const [, tick] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => {
-    let frame = 0;
-    const onUpdate = () => {
-      if (!frame) frame = requestAnimationFrame(() => ((frame = 0), tick()));
-    };
-    doc.on('update', onUpdate);
-    return () => {
-      doc.off('update', onUpdate);
-      cancelAnimationFrame(frame);
-    };
-  }, [doc]);
 }
 
 export function ReplicationInspector({ replica, status }: { replica: Replica; status: ReplicaStatus }) {
