@@ -74,6 +74,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const token = (prefix: string, i: number) => `${prefix}${String(i).padStart(3, '0')} `;
 
 test('E1: a document written only through A is on B’s disk within seconds, without anyone opening it on B', async ({ cluster, room }) => {
+  // B is subscribed once A hears it (the live path is what this test is about, not the catch-up).
+  await expect.poll(() => cluster.a.metric('concord_cluster_peers'), { timeout: 10_000 }).toBe(1);
+  await expect.poll(() => cluster.b.metric('concord_cluster_peers'), { timeout: 10_000 }).toBe(1);
   const writer = await new Writer(cluster.a, room).ready();
   const started = Date.now();
   for (let i = 0; i < 20; i++) writer.write(token('e1-', i));

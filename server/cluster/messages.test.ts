@@ -11,7 +11,7 @@ describe('cluster messages', () => {
     { kind: 'awareness', relay: 'A', room: 'r', frame: encodeAwareness(bytes(0)) },
     { kind: 'syncRequest', relay: 'A', room: 'r', reason: 'missingDeps', stateVector: bytes(0), deleteDigest: bytes(9, 9), epoch: 7, seq: 0 },
     { kind: 'syncReply', relay: 'A', room: 'r', update: bytes(0, 0), stateVector: bytes(), deleteDigest: bytes(), awareness: bytes(0), epoch: 7, seq: 12 },
-    { kind: 'heartbeat', relay: 'A', room: '', boot: 'b-1', intervalMs: 5_000, store: 'f00d', epoch: 7 },
+    { kind: 'heartbeat', relay: 'A', room: '', boot: 'b-1', intervalMs: 5_000, store: 'f00d', epoch: 7, acks: 2 },
     { kind: 'update', relay: 'A', room: 'r', frame: encodeUpdate(bytes(0, 0)), epoch: 7, seq: 4, at: 5, author: null, quiet: true },
     { kind: 'syncRequest', relay: 'A', room: 'r', reason: 'directory', stateVector: bytes(0), deleteDigest: bytes(), epoch: 1, seq: 1 },
     { kind: 'replicated', relay: 'B', room: '', epoch: 7, rooms: [['r', 3], ['other-room', 1]] },

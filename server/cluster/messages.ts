@@ -112,9 +112,10 @@ export type ClusterMessage =
       })
   /**
    * Sent every CLUSTER_HEARTBEAT_MS; `boot` changes when the relay restarts,
-   * `store` when its data directory is new (catch-up cursors are kept per store).
+   * `store` when its data directory is new (catch-up cursors are kept per store);
+   * `acks`: its REPLICATION_ACKS (above 1, its tabs wait for our `replicated`).
    */
-  | (Envelope & { kind: 'heartbeat'; boot: string; intervalMs: number; store: string; epoch: number })
+  | (Envelope & { kind: 'heartbeat'; boot: string; intervalMs: number; store: string; epoch: number; acks: number })
   /**
    * To an origin relay: "my store durably holds every update you published
    * (in your boot `epoch`) for each room up to its seq". Sent after the commit.
@@ -173,6 +174,7 @@ export function encodeClusterMessage(message: ClusterMessage): Uint8Array {
       encoding.writeVarUint(encoder, message.intervalMs);
       encoding.writeVarString(encoder, message.store);
       encoding.writeVarUint(encoder, message.epoch);
+      encoding.writeVarUint(encoder, message.acks);
       break;
     case 'replicated':
       encoding.writeVarUint(encoder, message.epoch);
@@ -261,7 +263,7 @@ export function decodeClusterMessage(bytes: Uint8Array, ownRelayId: string): Clu
         return { kind, relay, room, update, stateVector, deleteDigest, awareness, ...position() };
       }
       case 'heartbeat':
-        return { kind, relay, room, boot: text(), intervalMs: uint(), store: text(), epoch: uint() };
+        return { kind, relay, room, boot: text(), intervalMs: uint(), store: text(), epoch: uint(), acks: uint() };
       case 'replicated': {
         const epoch = uint();
         const rooms: Array<[string, number]> = [];

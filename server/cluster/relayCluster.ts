@@ -103,6 +103,8 @@ interface Peer {
   boot: string;
   intervalMs: number;
   store: string;
+  /** Its REPLICATION_ACKS. */
+  acks: number;
 }
 
 /** What this relay has of a room, loaded or only stored. */
@@ -172,6 +174,8 @@ export class RelayCluster implements ClusterLink {
         publishReplicated: (origin, epoch, rooms) =>
           this.publish(Channels.relay(this.prefix, origin), { kind: 'replicated', relay: this.relayId, room: '', epoch, rooms }),
         livePeers: () => this.peers.size,
+        // A relay not heard yet may be waiting: report at once.
+        waitsForReports: (origin) => (this.peers.get(origin)?.acks ?? 2) > 1,
         requestCopies: (room) => this.requestSync(room, 'replication', Channels.sync(this.prefix)),
       },
     );
@@ -360,6 +364,7 @@ export class RelayCluster implements ClusterLink {
       intervalMs: this.options.heartbeatIntervalMs,
       store: this.documents.storeId,
       epoch: this.replication.epoch,
+      acks: this.replication.requiredCopies,
     });
   }
 
@@ -548,7 +553,7 @@ export class RelayCluster implements ClusterLink {
     this.replication.peerSeen(heartbeat.relay, heartbeat.store);
     const fresh = !known || known.boot !== heartbeat.boot || known.store !== heartbeat.store;
     if (fresh) this.log.info({ peer: heartbeat.relay }, 'peer relay joined');
-    this.peers.set(heartbeat.relay, { seenAt: Date.now(), boot: heartbeat.boot, intervalMs: heartbeat.intervalMs, store: heartbeat.store });
+    this.peers.set(heartbeat.relay, { seenAt: Date.now(), boot: heartbeat.boot, intervalMs: heartbeat.intervalMs, store: heartbeat.store, acks: heartbeat.acks });
     this.metrics.clusterPeers.set(this.peers.size);
     // X7: a peer that (re)joined may hold what we lack (and it pulls from us likewise).
     if (fresh) this.catchUp.pull(heartbeat.relay, heartbeat.store);

@@ -190,8 +190,9 @@ describe('REPLICATION_ACKS (X8)', () => {
     const a = await relay(hub, 'A', { ...quorum, REPLICATION_ACK_TIMEOUT_MS: '60000' });
     const alice = await connected(a.ws('alone'));
     alice.doc.getText('title').insert(0, 'z');
-    await alice.until(() => storedNotices(alice).length > 0, 'stored notice', 2_000);
-    expect(storedNotices(alice)[0]).toMatchObject({ frames: 1, required: 2, relays: ['A'] });
+    const sent = framesSent.get(alice)!;
+    await alice.until(() => storedNotices(alice).some((n) => n.frames === sent), 'stored notice', 2_000);
+    expect(storedNotices(alice).at(-1)).toMatchObject({ frames: sent, required: 2, relays: ['A'] });
     expect(alice.acks.every((ack) => ack.committedUpdateFrames === 0)).toBe(true);
   });
 

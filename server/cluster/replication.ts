@@ -50,6 +50,8 @@ export interface ReplicationHooks {
   livePeers(): number;
   /** Edits in `room` wait for copies: ask every relay for what it lacks (answered even when nothing differs). */
   requestCopies(room: string): void;
+  /** Whether `origin`'s tabs wait for our reports (its REPLICATION_ACKS is above 1): then report every tick. */
+  waitsForReports(origin: string): boolean;
 }
 
 /** A coarse publication time line of one room: [first seq, when], at most one mark per MARK_EVERY_MS. */
@@ -82,6 +84,12 @@ interface Waiter {
 }
 
 const MARK_EVERY_MS = 50;
+/**
+ * Reports to an origin whose tabs do not wait for them (REPLICATION_ACKS = 1:
+ * they feed its metrics and inspectors) are sent at most this often: one
+ * message per 100 ms per origin instead of one per tick.
+ */
+const REPORT_EVERY_MS = 100;
 const MAX_MARKS = 20_000;
 const MAX_CHECKPOINTS = 512;
 const SWEEP_EVERY_MS = 200;
@@ -99,7 +107,10 @@ export class Replication {
   /** origin relay → its epoch and, per room, the seq we hold everything up to. */
   private readonly held = new Map<string, { epoch: number; rooms: Map<string, number> }>();
   private toReport = new Map<string, { epoch: number; rooms: Map<string, number> }>();
-  private reportScheduled: NodeJS.Immediate | NodeJS.Timeout | null = null;
+  /** Reports go at the end of this tick (an origin waits on them)… */
+  private reportImmediate: NodeJS.Immediate | null = null;
+  /** …or after REPORT_EVERY_MS (or a retry after a storage failure). */
+  private reportTimer: NodeJS.Timeout | null = null;
   private readonly copiesRequestedAt = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -151,6 +162,7 @@ export class Replication {
       if (seq <= (byRoom.get(room) ?? 0)) continue;
       byRoom.set(room, seq);
       this.settle(room);
+      this.pruneMarks(room);
     }
   }
 
@@ -307,7 +319,6 @@ export class Replication {
       }
       report.push({ peer, lagSeconds: lag / 1_000, documents });
     }
-    this.pruneMarks();
     return report;
   }
 
@@ -321,15 +332,15 @@ export class Replication {
     return at ?? log.marks[0]?.[1] ?? null;
   }
 
-  /** Drops marks every peer is past. */
-  private pruneMarks(): void {
-    for (const [room, log] of this.published) {
-      let min = log.seq;
-      for (const byRoom of this.confirmedBy.values()) min = Math.min(min, byRoom.get(room) ?? 0);
-      let drop = 0;
-      while (drop + 1 < log.marks.length && log.marks[drop + 1][0] <= min + 1) drop++;
-      if (drop > 0) log.marks.splice(0, drop);
-    }
+  /** Drops the room's publication marks every known peer is past (a peer that is down keeps them, up to MAX_MARKS). */
+  private pruneMarks(room: string): void {
+    const log = this.published.get(room);
+    if (!log) return;
+    let min = log.seq;
+    for (const byRoom of this.confirmedBy.values()) min = Math.min(min, byRoom.get(room) ?? 0);
+    let drop = 0;
+    while (drop + 1 < log.marks.length && log.marks[drop + 1][0] <= min + 1) drop++;
+    if (drop > 0) log.marks.splice(0, drop);
   }
 
   // ---- this relay as holder of the others' updates -------------------------
@@ -366,14 +377,22 @@ export class Replication {
     let pending = this.toReport.get(origin);
     if (!pending || pending.epoch !== epoch) this.toReport.set(origin, (pending = { epoch, rooms: new Map() }));
     pending.rooms.set(room, Math.max(pending.rooms.get(room) ?? 0, seq));
-    this.reportScheduled ??= setImmediate(() => this.sendReports());
+    if (this.hooks.waitsForReports(origin)) this.reportImmediate ??= setImmediate(() => this.sendReports());
+    else if (!this.reportImmediate) this.reportTimer ??= setTimeout(() => this.sendReports(), REPORT_EVERY_MS);
+  }
+
+  private cancelReports(): void {
+    if (this.reportImmediate) clearImmediate(this.reportImmediate);
+    if (this.reportTimer) clearTimeout(this.reportTimer);
+    this.reportImmediate = null;
+    this.reportTimer = null;
   }
 
   /** After the commit of what was received (never before): tell each origin what we hold. */
   private sendReports(): void {
-    this.reportScheduled = null;
+    this.cancelReports();
     if (!this.hooks.flushStorage()) {
-      this.reportScheduled = setTimeout(() => this.sendReports(), 1_000); // storage failing: nothing is confirmed
+      this.reportTimer = setTimeout(() => this.sendReports(), 1_000); // storage failing: nothing is confirmed
       return;
     }
     const reports = this.toReport;
@@ -383,9 +402,6 @@ export class Replication {
 
   close(): void {
     clearInterval(this.sweeper);
-    if (this.reportScheduled) {
-      clearImmediate(this.reportScheduled as NodeJS.Immediate);
-      clearTimeout(this.reportScheduled as NodeJS.Timeout);
-    }
+    this.cancelReports();
   }
 }
