@@ -13,7 +13,7 @@ import { decodeStored, STORED_MESSAGE, type StoredNotice } from '../../src/proto
 import { startConcord, type Concord } from '../app';
 import { loadConfig } from '../config';
 import { createLogger } from '../log';
-import { RawClient, title } from '../relay/testing';
+import { RawClient, eventually as until, readMetric, title } from '../relay/testing';
 import { MemoryHub, type MemoryTransport } from './transport';
 
 const dirs: string[] = [];
@@ -53,11 +53,7 @@ async function relay(hub: MemoryHub, relayId: string, env: Record<string, string
     transport,
     dir,
     ws: (room) => `ws://127.0.0.1:${concord.port}/ws/${room}?acks=1`,
-    metric: async (name, labels = '') => {
-      const text = await (await fetch(`${concord.url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
-      return line ? Number(line.split(' ').at(-1)) : 0;
-    },
+    metric: (name, labels = '') => readMetric(concord.url, name, labels),
     stored(room) {
       const doc = new Y.Doc();
       const state = concord.rooms.storedState(room);
@@ -92,12 +88,10 @@ function storedNotices(client: RawClient): StoredNotice[] {
   return client.received.filter((frame) => frame[0] === STORED_MESSAGE).map(decodeStored);
 }
 
-async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Resolves once each relay has heard the others' heartbeats (they count as peers in /healthz). */
+async function heartbeatsExchanged(...relays: TestRelay[]): Promise<void> {
+  const peers = async (r: TestRelay) => ((await (await fetch(`${r.concord.url}/healthz`)).json()) as { cluster: { peers: number } }).cluster.peers;
+  await until(async () => (await Promise.all(relays.map(peers))).every((n) => n >= relays.length - 1), 'heartbeats exchanged');
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -144,7 +138,8 @@ describe('eager replication (X6)', () => {
     await until(() => storedTitle(b, 'outage') === 'before ', 'first edit on B');
     hub.setUp(false);
     for (let i = 0; i < 5; i++) alice.doc.getText('title').insert(alice.doc.getText('title').length, `w${i} `);
-    await sleep(50);
+    const sent = framesSent.get(alice)!;
+    await alice.until(() => alice.acks.some((ack) => ack.committedUpdateFrames >= sent), 'A to save the edits'); // A has handled them
     expect(storedTitle(b, 'outage')).toBe('before ');
     hub.setUp(true);
     await until(() => storedTitle(b, 'outage') === 'before w0 w1 w2 w3 w4 ', 'the edits made during the outage in B’s store');
@@ -159,7 +154,7 @@ describe('REPLICATION_ACKS (X8)', () => {
     const hub = new MemoryHub();
     const a = await relay(hub, 'A', quorum);
     const b = await relay(hub, 'B', quorum);
-    await sleep(250); // heartbeats: A knows B is alive
+    await heartbeatsExchanged(a, b); // A knows B is alive
     const alice = await connected(a.ws('quorum'));
     alice.doc.getText('title').insert(0, 'x');
     const sent = framesSent.get(alice)!;
@@ -200,7 +195,7 @@ describe('REPLICATION_ACKS (X8)', () => {
     const hub = new MemoryHub();
     const a = await relay(hub, 'A');
     const b = await relay(hub, 'B');
-    await sleep(250);
+    await heartbeatsExchanged(a, b);
     const alice = await connected(a.ws('default'));
     b.transport.setUp(false);
     alice.doc.getText('title').insert(0, 'q');
@@ -215,7 +210,7 @@ describe('REPLICATION_ACKS (X8)', () => {
     const hub = new MemoryHub();
     const a = await relay(hub, 'A');
     const b = await relay(hub, 'B');
-    await sleep(250);
+    await heartbeatsExchanged(a, b);
     const alice = await connected(a.ws('lagging'));
     alice.doc.getText('title').insert(0, 'r');
     await until(async () => (await a.metric('concord_replication_unreplicated_documents', 'peer="B"')) === 0, 'B holds everything');
@@ -271,7 +266,7 @@ describe('directory catch-up (X7)', () => {
     const a = await relay(hub, 'A', { ROOM_IDLE_UNLOAD_MS: '0' });
     // B pulls A's directory every 300 ms: its cursor moves past what it already has.
     const b = await relay(hub, 'B', { ROOM_IDLE_UNLOAD_MS: '0', CLUSTER_ANTI_ENTROPY_MS: '300' });
-    await sleep(250);
+    await heartbeatsExchanged(a, b);
     await writeDocuments(a, ['early-1', 'early-2', 'early-3']);
     await until(() => ['early-1', 'early-2', 'early-3'].every((n) => storedTitle(b, n) === `text of ${n}`), 'live replication');
     await sleep(700); // a periodic pull or two
