@@ -3,47 +3,15 @@
  * through an in-memory hub instead of Redis: same code path, no Redis needed.
  * The same scenarios against a real Redis are in e2e-cluster/ (npm run test:cluster).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeAwareness } from '../../src/protocol/codec';
-import { startConcord, type Concord } from '../app';
-import { loadConfig } from '../config';
-import { createLogger } from '../log';
-import { RawClient, eventually, readMetric, title } from '../relay/testing';
+import { RawClient, eventually, title } from '../relay/testing';
 import { NULL_ROOM_BUS } from './clusterLink';
-import { MemoryHub, type MemoryTransport } from './transport';
+import { heartbeatsExchanged, startClusterRelay, stopClusterRelays } from './testing';
+import { MemoryHub } from './transport';
 
-const dirs: string[] = [];
-const running: Concord[] = [];
-
-async function relay(hub: MemoryHub | null, relayId: string, dataDir?: string, env: Record<string, string> = {}) {
-  const transport: MemoryTransport | undefined = hub?.transport();
-  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'concord-cluster-'));
-  if (!dataDir) dirs.push(dir);
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-    STATIC_DIR: join(dir, 'no-app'),
-    RELAY_ID: relayId,
-    CLUSTER_HEARTBEAT_MS: '100',
-    CLUSTER_ANTI_ENTROPY_MS: '300',
-    ...env,
-  });
-  const concord = await startConcord(config, createLogger('silent'), transport ? { clusterTransport: transport } : {});
-  running.push(concord);
-  return {
-    concord,
-    transport,
-    dir,
-    ws: (room: string) => `ws://127.0.0.1:${concord.port}/ws/${room}?acks=1`,
-    metric: (name: string, labels = '') => readMetric(concord.url, name, labels),
-    peers: async () => ((await (await fetch(`${concord.url}/healthz`)).json()) as { cluster: { peers: number } }).cluster.peers,
-  };
-}
+const relay = startClusterRelay;
 
 async function connected(url: string): Promise<RawClient> {
   const client = new RawClient(url);
@@ -60,8 +28,7 @@ function track(client: RawClient) {
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();
-  for (const concord of running.splice(0)) await concord.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  await stopClusterRelays();
 });
 
 describe('relays joined through a hub', () => {
@@ -86,7 +53,7 @@ describe('relays joined through a hub', () => {
 
     // B stored A's update in its own SQLite: B alone, restarted on its store, has it.
     await b.concord.close();
-    const bAlone = await relay(null, 'B', b.dir);
+    const bAlone = await relay(null, 'B', {}, b.dir);
     const later = track(await connected(bAlone.ws('doc')));
     expect(title(later)).toBe('B+from A');
   });
@@ -135,7 +102,7 @@ describe('relays joined through a hub', () => {
 
   it('X3: a relay with an empty store gets a room the other relay holds, loaded or only stored', async () => {
     const hub = new MemoryHub();
-    const a = await relay(hub, 'A', undefined, { ROOM_IDLE_UNLOAD_MS: '0' });
+    const a = await relay(hub, 'A', { ROOM_IDLE_UNLOAD_MS: '0' });
     const alice = track(await connected(a.ws('stored-only')));
     alice.doc.getText('title').insert(0, 'kept on A');
     await alice.until(() => alice.acks.length > 0, 'saved on A');
@@ -154,7 +121,7 @@ describe('relays joined through a hub', () => {
     const b = await relay(hub, 'B');
     const alice = track(await connected(a.ws('doc')));
     const bob = track(await connected(b.ws('doc')));
-    await eventually(async () => (await a.peers()) >= 1 && (await b.peers()) >= 1, 'heartbeats exchanged');
+    await heartbeatsExchanged(a, b);
     const aliceAwareness = new awarenessProtocol.Awareness(alice.doc);
     aliceAwareness.setLocalState({ user: { name: 'Alice' } });
     alice.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(aliceAwareness, [alice.doc.clientID])));

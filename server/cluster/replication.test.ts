@@ -3,69 +3,18 @@
  * of docs/PROTOCOL.md), with relays joined through the in-memory hub. The same
  * promises against a real Redis and relay processes: e2e-cluster/replication.spec.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { isUpdateFrame } from '../../src/protocol/codec';
 import { decodeStored, STORED_MESSAGE, type StoredNotice } from '../../src/protocol/stored';
-import { startConcord, type Concord } from '../app';
-import { loadConfig } from '../config';
-import { createLogger } from '../log';
-import { RawClient, eventually as until, readMetric, title } from '../relay/testing';
-import { MemoryHub, type MemoryTransport } from './transport';
+import { RawClient, eventually as until, title } from '../relay/testing';
+import { heartbeatsExchanged, startClusterRelay, stopClusterRelays, type ClusterTestRelay } from './testing';
+import { MemoryHub } from './transport';
 
-const dirs: string[] = [];
-const running = new Set<Concord>();
 const clients: RawClient[] = [];
 
-interface TestRelay {
-  concord: Concord;
-  transport: MemoryTransport;
-  dir: string;
-  ws(room: string): string;
-  metric(name: string, labels?: string): Promise<number>;
-  /** The document as this relay's store holds it (loaded or not). */
-  stored(room: string): Y.Doc;
-  close(): Promise<void>;
-}
-
-async function relay(hub: MemoryHub, relayId: string, env: Record<string, string> = {}, dataDir?: string): Promise<TestRelay> {
-  const transport = hub.transport();
-  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'concord-replication-'));
-  if (!dataDir) dirs.push(dir);
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-    STATIC_DIR: join(dir, 'no-app'),
-    RELAY_ID: relayId,
-    REDIS_URL: 'redis://hub.invalid:1', // the hub stands in for it
-    CLUSTER_HEARTBEAT_MS: '100',
-    CLUSTER_ANTI_ENTROPY_MS: '60000', // nothing here may rely on the periodic pass
-    ...env,
-  });
-  const concord = await startConcord(config, createLogger('silent'), { clusterTransport: transport });
-  running.add(concord);
-  return {
-    concord,
-    transport,
-    dir,
-    ws: (room) => `ws://127.0.0.1:${concord.port}/ws/${room}?acks=1`,
-    metric: (name, labels = '') => readMetric(concord.url, name, labels),
-    stored(room) {
-      const doc = new Y.Doc();
-      const state = concord.rooms.storedState(room);
-      if (state) Y.applyUpdate(doc, state);
-      return doc;
-    },
-    async close() {
-      running.delete(concord);
-      await concord.close();
-    },
-  };
-}
+/** Relays as in a cluster with Redis (REDIS_URL lets REPLICATION_ACKS go above 1; the hub stands in for it), no periodic pass. */
+const relay = (hub: MemoryHub, relayId: string, env: Record<string, string> = {}, dataDir?: string): Promise<ClusterTestRelay> =>
+  startClusterRelay(hub, relayId, { REDIS_URL: 'redis://hub.invalid:1', CLUSTER_ANTI_ENTROPY_MS: '60000', ...env }, dataDir);
 
 /** Update frames each raw client has sent (what `saved` counts). */
 const framesSent = new WeakMap<RawClient, number>();
@@ -88,20 +37,12 @@ function storedNotices(client: RawClient): StoredNotice[] {
   return client.received.filter((frame) => frame[0] === STORED_MESSAGE).map(decodeStored);
 }
 
-/** Resolves once each relay has heard the others' heartbeats (they count as peers in /healthz). */
-async function heartbeatsExchanged(...relays: TestRelay[]): Promise<void> {
-  const peers = async (r: TestRelay) => ((await (await fetch(`${r.concord.url}/healthz`)).json()) as { cluster: { peers: number } }).cluster.peers;
-  await until(async () => (await Promise.all(relays.map(peers))).every((n) => n >= relays.length - 1), 'heartbeats exchanged');
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const storedTitle = (relay: TestRelay, room: string) => relay.stored(room).getText('title').toString();
+const storedTitle = (relay: ClusterTestRelay, room: string) => relay.stored(room).getText('title').toString();
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();
-  for (const concord of [...running]) await concord.close();
-  running.clear();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  await stopClusterRelays();
 });
 
 describe('eager replication (X6)', () => {
@@ -120,12 +61,8 @@ describe('eager replication (X6)', () => {
     expect(await b.metric('concord_replication_unloaded_updates_total', 'result="stored"')).toBeGreaterThanOrEqual(3);
     // B alone, restarted on its store without the hub, serves it.
     await b.close();
-    const bAlone = await startConcord(
-      loadConfig({ PORT: '0', DATA_DIR: b.dir, LOG_LEVEL: 'silent', STATIC_DIR: join(b.dir, 'no-app'), RELAY_ID: 'B' }),
-      createLogger('silent'),
-    );
-    running.add(bAlone);
-    const later = await connected(`ws://127.0.0.1:${bAlone.port}/ws/only-on-a?acks=1`);
+    const bAlone = await startClusterRelay(null, 'B', {}, b.dir);
+    const later = await connected(bAlone.ws('only-on-a'));
     expect(title(later)).toBe('more on A');
   });
 
@@ -163,7 +100,7 @@ describe('REPLICATION_ACKS (X8)', () => {
     await alice.until(() => storedNotices(alice).some((n) => n.relays.join() === 'A,B'), 'stored on A and B');
     const savedBefore = alice.acks.at(-1)!.committedUpdateFrames;
 
-    b.transport.setUp(false); // B is cut off: it receives nothing, confirms nothing
+    b.transport!.setUp(false); // B is cut off: it receives nothing, confirms nothing
     alice.doc.getText('title').insert(1, 'y');
     await alice.until(() => storedNotices(alice).some((n) => n.relays.join() === 'A' && n.frames > savedBefore), '"on A only"', 3_000);
     const onlyA = storedNotices(alice).at(-1)!;
@@ -174,7 +111,7 @@ describe('REPLICATION_ACKS (X8)', () => {
     expect(storedTitle(a, 'quorum')).toBe('xy'); // A did commit it
     expect(await a.metric('concord_replication_one_relay_only_total')).toBeGreaterThanOrEqual(1);
 
-    b.transport.setUp(true);
+    b.transport!.setUp(true);
     await alice.until(() => alice.acks.at(-1)!.committedUpdateFrames > savedBefore, 'saved once B is back', 5_000);
     expect(storedTitle(b, 'quorum')).toBe('xy');
     await alice.until(() => storedNotices(alice).at(-1)!.relays.join() === 'A,B', 'stored on A and B again');
@@ -197,11 +134,11 @@ describe('REPLICATION_ACKS (X8)', () => {
     const b = await relay(hub, 'B');
     await heartbeatsExchanged(a, b);
     const alice = await connected(a.ws('default'));
-    b.transport.setUp(false);
+    b.transport!.setUp(false);
     alice.doc.getText('title').insert(0, 'q');
     await alice.until(() => alice.acks.some((ack) => ack.committedUpdateFrames >= 1), 'saved by A alone');
     expect(storedNotices(alice)).toEqual([]); // nothing to add: one copy, as `saved` says
-    b.transport.setUp(true);
+    b.transport!.setUp(true);
     await alice.until(() => storedNotices(alice).some((n) => n.relays.join() === 'A,B'), 'stored on A and B', 5_000);
     expect(storedNotices(alice).at(-1)!.required).toBe(1);
   });
@@ -214,19 +151,19 @@ describe('REPLICATION_ACKS (X8)', () => {
     const alice = await connected(a.ws('lagging'));
     alice.doc.getText('title').insert(0, 'r');
     await until(async () => (await a.metric('concord_replication_unreplicated_documents', 'peer="B"')) === 0, 'B holds everything');
-    b.transport.setUp(false);
+    b.transport!.setUp(false);
     alice.doc.getText('title').insert(0, 's');
     await sleep(300);
     expect(await a.metric('concord_replication_unreplicated_documents', 'peer="B"')).toBe(1);
     expect(await a.metric('concord_replication_lag_seconds', 'peer="B"')).toBeGreaterThanOrEqual(0.25);
-    b.transport.setUp(true);
+    b.transport!.setUp(true);
     await until(async () => (await a.metric('concord_replication_unreplicated_documents', 'peer="B"')) === 0, 'B caught up', 5_000);
     expect(await a.metric('concord_replication_lag_seconds', 'peer="B"')).toBe(0);
   });
 });
 
 describe('directory catch-up (X7)', () => {
-  async function writeDocuments(on: TestRelay, names: string[]): Promise<void> {
+  async function writeDocuments(on: ClusterTestRelay, names: string[]): Promise<void> {
     for (const name of names) {
       const client = await connected(on.ws(name));
       client.doc.getText('title').insert(0, `text of ${name}`);
