@@ -203,6 +203,27 @@ test.describe('replication lab', () => {
     expect(errors).toEqual([]);
   });
 
+  test('multi-dc quorum variant: ack after 1 vs 2 datacenters, and what losing EU costs in each', async ({ page }, testInfo) => {
+    const errors = watchErrors(page);
+    await open(page, 'multi-dc');
+    await page.getByTestId('param-compare-quorum').click();
+    await page.getByTestId('param-failure-EU').click();
+    await runToOutcome(page);
+    expect(await outcomes(page)).toEqual({
+      'ack after 1 DC · US user': '10',
+      'ack after 1 DC · EU user': '10',
+      'ack after 1 DC · Asia user': '10',
+      'ack after 2 DCs · US user': '190',
+      'ack after 2 DCs · EU user': 'none',
+      'ack after 2 DCs · Asia user': '190',
+      'ack after 1 DC · acked writes lost': '1',
+      'ack after 2 DCs · acked writes lost': '0',
+    });
+    await expect(page.getByTestId('verdict')).toContainText('EU\'s write was acknowledged and is lost');
+    await shoot(page, testInfo, 'multi-dc-quorum');
+    expect(errors).toEqual([]);
+  });
+
   test('keyboard: Space steps, R resets', async ({ page }) => {
     await open(page, 'counter');
     const clock = page.getByTestId('clock');
