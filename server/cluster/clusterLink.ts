@@ -108,7 +108,7 @@ export function nullCluster(relayId: string): ClusterLink {
   };
 }
 
-/** The origin of awareness changes applied from another relay (room.ts tracks which clients each relay owns). */
+/** The origin of awareness changes applied from another relay (server/relay/presence.ts tracks which clients each relay owns). */
 export class ClusterOrigin {
   constructor(readonly relayId: string) {}
 }

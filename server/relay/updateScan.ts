@@ -16,7 +16,7 @@
  * - returns which clock ranges it adds and which ids it builds on, so the room
  *   can tell, against its state vector, whether everything it needs is present
  *   (`missingDependencies`). The room never hands Yjs an update that would be
- *   left pending: such an update waits on its socket instead (room.ts).
+ *   left pending: such an update waits on its socket instead (heldUpdates.ts).
  */
 import * as decoding from 'lib0/decoding';
 import { ProtocolError } from './protocolError';

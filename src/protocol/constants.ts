@@ -184,7 +184,7 @@ export const Limits = {
    * lines (7 MB) 165,000; a full 32 MiB frame of such text about 750,000. Yjs
    * integrates about 300,000 a second here, so one update can hold the event
    * loop for about 3 s at most (updates that build on missing structs never
-   * reach Yjs: they wait on their socket, see room.ts).
+   * reach Yjs: they wait on their socket, see server/relay/heldUpdates.ts).
    */
   MAX_UPDATE_STRUCTS: 1_000_000,
 } as const;
