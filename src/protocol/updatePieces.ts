@@ -107,28 +107,43 @@ export function splitUpdate(update: Uint8Array, maxBytes = UPDATE_PIECE_BYTES): 
     else piece.set(struct.id.client, { client: struct.id.client, structs: [struct] });
     size += bytes;
   };
-  for (const start of queues.keys()) {
-    const stack = [start];
-    while (stack.length > 0) {
-      const client = stack[stack.length - 1];
-      const queue = queues.get(client)!;
-      const index = next.get(client)!;
-      if (index >= queue.length) {
-        stack.pop();
-        continue;
+  // A client's next struct may wait on a client already below it on the stack
+  // (their structs interleave causally): then the one below goes first.
+  // Valid updates have no cycles; for anything else, `idle` ends the search
+  // and the rest goes in clock order (the receiver then holds what it lacks).
+  let idle = 0;
+  const maxIdle = 2 * queues.size + 2;
+  for (let pass = true; pass; ) {
+    pass = false;
+    for (const start of queues.keys()) {
+      const stack = [start];
+      while (stack.length > 0 && idle <= maxIdle) {
+        const client = stack[stack.length - 1];
+        const queue = queues.get(client)!;
+        const index = next.get(client)!;
+        if (index >= queue.length) {
+          stack.pop();
+          continue;
+        }
+        const struct = queue[index];
+        const blockers = dependencies(struct)
+          .map(waitingOn)
+          .filter((other): other is number => other !== null && other !== client);
+        const fresh = blockers.find((other) => !stack.includes(other));
+        if (fresh !== undefined || blockers.length > 0) {
+          idle++;
+          if (fresh !== undefined) stack.push(fresh);
+          else stack.pop();
+          continue;
+        }
+        place(struct);
+        next.set(client, index + 1);
+        idle = 0;
+        pass = true;
       }
-      const struct = queue[index];
-      const blocker = dependencies(struct)
-        .map(waitingOn)
-        .find((other) => other !== null && other !== client && !stack.includes(other));
-      if (blocker !== undefined && blocker !== null) {
-        stack.push(blocker);
-        continue;
-      }
-      place(struct);
-      next.set(client, index + 1);
     }
   }
+  for (const [client, queue] of queues) for (let i = next.get(client)!; i < queue.length; i++) place(queue[i]);
   flush();
   const deletions = Y.diffUpdate(update, Y.encodeStateVector(ends));
   if (hasDeletions(deletions)) pieces.push(deletions);
