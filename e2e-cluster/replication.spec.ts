@@ -176,6 +176,7 @@ test.describe('with REPLICATION_ACKS=2', () => {
 
 test('E4: a relay down for a while catches up on every document edited meanwhile, without anyone opening them', async ({ cluster, room }) => {
   const downMs = Number(process.env.CLUSTER_DOWN_MS ?? 5_000);
+  test.setTimeout(80_000 + downMs);
   await sleep(1_200);
   await cluster.b.kill();
   const downAt = Date.now();
