@@ -18,6 +18,8 @@ export class WriteBatcher implements UpdateSink {
   /** Rooms with something queued (an update or only an ack), and how many updates each. */
   private rooms = new Map<Room, number>();
   private scheduled: NodeJS.Immediate | NodeJS.Timeout | null = null;
+  /** `scheduled` is the retry timer after a storage failure (a Timeout), not the next tick's Immediate. */
+  private retrying = false;
 
   constructor(
     private readonly storage: Storage,
@@ -36,9 +38,11 @@ export class WriteBatcher implements UpdateSink {
   /** Commits everything queued. Returns false (and retries later) if storage failed. */
   flush(): boolean {
     if (this.scheduled) {
-      clearImmediate(this.scheduled as NodeJS.Immediate);
-      clearTimeout(this.scheduled as NodeJS.Timeout);
+      // Each handle with its own clear: clearImmediate on a Timeout corrupts Node's immediate queue.
+      if (this.retrying) clearTimeout(this.scheduled as NodeJS.Timeout);
+      else clearImmediate(this.scheduled as NodeJS.Immediate);
       this.scheduled = null;
+      this.retrying = false;
     }
     if (this.rooms.size === 0) return true;
     const entries = this.entries;
@@ -50,6 +54,7 @@ export class WriteBatcher implements UpdateSink {
       this.metrics.storageErrors.inc();
       this.log.error({ err: error, updates: entries.length }, 'storage commit failed; will retry');
       this.scheduled = setTimeout(() => this.flush(), RETRY_AFTER_FAILURE_MS);
+      this.retrying = true;
       return false;
     }
     this.entries = [];
