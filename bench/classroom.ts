@@ -99,6 +99,8 @@ async function openTab(browser: import('@playwright/test').Browser, url: string,
   await context.addInitScript(INIT_SCRIPT);
   await context.addInitScript((user) => localStorage.setItem('concord.user', user), JSON.stringify({ name, color: '#1971c2' }));
   const page = await context.newPage();
+  page.on('crash', () => console.log(`  ! the ${name} tab crashed`));
+  page.on('close', () => console.log(`  ! the ${name} tab closed`));
   await page.goto(`${url}/d/${room}`);
   await page.waitForSelector('[data-slate-editor]');
   await page.waitForSelector('[data-testid=connection-status][data-state=connected]');
