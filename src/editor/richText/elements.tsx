@@ -27,17 +27,20 @@ export function renderElement(props: RenderElementProps): JSX.Element {
  * (StaticBlocks): `attributes` are Slate's in the editor, empty elsewhere;
  * `ordinal` is a numbered list item's number.
  */
+/** A block's markup inputs: Slate's `attributes` in the editor (empty elsewhere) and a numbered item's number. */
+export interface BlockViewProps {
+  attributes: RenderElementProps['attributes'] | Record<string, never>;
+  children: React.ReactNode;
+  element: BlockElement;
+  ordinal: number;
+}
+
 export function BlockView({
   attributes,
   children,
   element,
   ordinal,
-}: {
-  attributes: RenderElementProps['attributes'] | Record<string, never>;
-  children: React.ReactNode;
-  element: BlockElement;
-  ordinal: number;
-}): JSX.Element {
+}: BlockViewProps): JSX.Element {
   const blockType = element.type;
   switch (element.type) {
     case BlockType.headingOne:
@@ -109,12 +112,7 @@ function ListItem({
   children,
   element,
   ordinal,
-}: {
-  attributes: RenderElementProps['attributes'] | Record<string, never>;
-  children: React.ReactNode;
-  element: BlockElement;
-  ordinal: number;
-}): JSX.Element {
+}: BlockViewProps): JSX.Element {
   const listType = listTypeOf(element);
   const indent = clampIndent(element.indent);
   return (
