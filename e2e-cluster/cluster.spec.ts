@@ -168,12 +168,15 @@ test('K6: no echo loop — Redis messages stay bounded by client messages over a
       (await cluster.a.metric('concord_redis_messages_total', 'direction="out",kind="replicated"')) +
       (await cluster.b.metric('concord_redis_messages_total', 'direction="out",kind="replicated"'));
     const clientFrames = (await cluster.a.metric('concord_messages_in_total')) + (await cluster.b.metric('concord_messages_in_total'));
+    // Reports are limited per 100 ms of wall time, and a loaded machine stretches the burst and its
+    // convergence past 10 s: the bound counts the time that really passed.
+    const reportWindows = Math.ceil((Date.now() - started) / 100);
     await new Promise((resolve) => setTimeout(resolve, 3_000)); // idle: only heartbeats (1/s/relay) may follow
     const idle = (await measure()) - published;
-    console.log('K6 burst:', JSON.stringify({ edits, clientFrames, published, publishedUpdates, reports, publishedWhileIdle3s: idle }));
+    console.log('K6 burst:', JSON.stringify({ edits, clientFrames, published, publishedUpdates, reports, reportWindows, publishedWhileIdle3s: idle }));
     expect(publishedUpdates).toBe(edits); // each client update published exactly once, by the relay it came to
     expect(published - reports).toBeLessThanOrEqual(1.2 * clientFrames + 40);
-    expect(reports).toBeLessThanOrEqual(2 * (10_000 / 100) + 20); // two relays, one report per 100 ms each, plus catch-ups
+    expect(reports).toBeLessThanOrEqual(2 * reportWindows + 20); // two relays, one report per 100 ms each, plus catch-ups
     expect(idle).toBeLessThanOrEqual(10);
   } finally {
     for (const { provider } of clients) provider.destroy();
