@@ -11,8 +11,8 @@
 
 /** Tests and their helpers: they may drive any part, so the runtime rules below skip them. */
 const TEST = '(\\.test\\.tsx?$|/testing(/|\\.ts$)|/testHelpers\\.ts$|\\.contract\\.ts$)';
-/** Tools around the code: end-to-end tests, benchmarks, scripts, tool configs. */
-const TOOLS = '^(e2e|e2e-cluster|bench|scripts)/|^[^/]+\\.config\\.ts$';
+/** Tools around the code: end-to-end tests, the concurrency kit (testing/) and its examples, benchmarks, scripts, tool configs. */
+const TOOLS = '^(e2e|e2e-cluster|testing|examples|bench|scripts)/|^[^/]+\\.config\\.ts$';
 
 const PROTOCOL = '^src/protocol/';
 /** Document code the relay runs too: export formats, the history model and its HTTP payloads. */

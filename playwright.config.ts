@@ -11,7 +11,11 @@ const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'concord-
 process.env.E2E_DATA_DIR = dataDir; // workers re-read this config: keep one directory
 
 export default defineConfig({
-  testDir: 'e2e',
+  // Concord's own suite (on the concurrency kit, testing/), and the kit's example suite as a user would copy it.
+  projects: [
+    { name: 'e2e', testDir: 'e2e' },
+    { name: 'examples', testDir: 'examples' },
+  ],
   fullyParallel: true,
   workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 2,
   retries: 0, // no retries: a flaky convergence test is a bug report

@@ -1,10 +1,11 @@
 /**
- * Named actors for multi-user specs: `alice`, `bob` and `carol`
- * each get their own browser context — separate storage, separate sockets —
- * and a name and colour of their own.
+ * Concord's own suite on its concurrency kit (testing/, `concord/testing`):
+ * named actors `alice`, `bob` and `carol`, each its own browser context —
+ * separate storage, separate sockets routed through a link the kit can cut —
+ * and a name and colour of their own. They start on a blank page: specs
+ * open documents themselves (on the suite's relay, or on one they started).
  */
-import { test as base, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { readDocument, plainText, type BlockState } from './support/documentState';
+import { test as kit, createActor, expect, occurrences, tokens, type Actor } from '../testing';
 
 const ACTORS = {
   alice: '#d9480f',
@@ -13,95 +14,22 @@ const ACTORS = {
 } as const;
 type ActorName = keyof typeof ACTORS;
 
-export class Actor {
-  constructor(
-    readonly name: string,
-    readonly context: BrowserContext,
-    public page: Page,
-  ) {}
+// The suite's one relay is playwright.config.ts' web server: the kit uses it instead of starting one per worker.
+export const test = kit
+  .extend<object, { concordURL: string | undefined }>({
+    concordURL: [process.env.CONCORD_URL ?? `http://127.0.0.1:${process.env.E2E_PORT ?? 4317}`, { scope: 'worker' }],
+  })
+  .extend<Record<ActorName, Actor>>(
+    Object.fromEntries(
+      (Object.keys(ACTORS) as ActorName[]).map((actor) => [
+        actor,
+        async ({ browser, baseURL }: { browser: import('@playwright/test').Browser; baseURL?: string }, use: (a: Actor) => Promise<void>) => {
+          const created = await createActor(browser, { name: actor[0].toUpperCase() + actor.slice(1), color: ACTORS[actor], baseURL });
+          await use(created);
+          await created.context.close();
+        },
+      ]),
+    ) as object,
+  );
 
-  get editor(): Locator {
-    return this.page.locator('[data-slate-editor]');
-  }
-
-  /** Opens a document and waits until its body is editable. */
-  async open(room: string, baseURL?: string): Promise<void> {
-    await this.page.goto(`${baseURL ?? ''}/d/${room}`);
-    await expect(this.editor).toBeVisible();
-    await expect(this.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
-  }
-
-  /** A fresh tab in the same context (same browser profile). */
-  async newTab(): Promise<Page> {
-    this.page = await this.context.newPage();
-    return this.page;
-  }
-
-  document(): Promise<BlockState[]> {
-    return readDocument(this.page);
-  }
-
-  async text(): Promise<string> {
-    return plainText(await this.document());
-  }
-
-  async waitSaved(): Promise<void> {
-    await expect(this.page.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
-  }
-
-  /** Puts the caret at the very end of the document. */
-  async caretToEnd(): Promise<void> {
-    await this.moveCaret('Control+End');
-  }
-
-  /** Puts the caret at the very start of the document. */
-  async caretToStart(): Promise<void> {
-    await this.moveCaret('Control+Home');
-  }
-
-  /**
-   * slate-react reads the DOM selection on `selectionchange`, throttled to
-   * 100 ms; keys typed sooner can land at the click point. Waiting out the
-   * throttle is synchronisation with the editor, not a timing assertion.
-   */
-  private async moveCaret(key: string): Promise<void> {
-    await this.editor.click();
-    await this.page.keyboard.press(key);
-    await this.page.waitForTimeout(150);
-  }
-}
-
-export const test = base.extend<{ room: string } & Record<ActorName, Actor>>({
-  room: async ({}, use, testInfo) => {
-    const slug = testInfo.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40);
-    await use(`${slug}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`);
-  },
-  ...(Object.fromEntries(
-    (Object.keys(ACTORS) as ActorName[]).map((actor) => [
-      actor,
-      async ({ browser, baseURL }: { browser: import('@playwright/test').Browser; baseURL?: string }, use: (a: Actor) => Promise<void>) => {
-        const context = await browser.newContext({ baseURL });
-        const displayName = actor[0].toUpperCase() + actor.slice(1);
-        await context.addInitScript(
-          ([name, color]) => localStorage.getItem('concord.user') ?? localStorage.setItem('concord.user', JSON.stringify({ name, color })),
-          [displayName, ACTORS[actor]] as const,
-        );
-        const page = await context.newPage();
-        await use(new Actor(displayName, context, page));
-        await context.close();
-      },
-    ]),
-  ) as object),
-});
-
-export { expect };
-
-/** `count` unique tokens like `a007`, for typing and then finding exactly once. */
-export function tokens(prefix: string, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
-}
-
-/** How many times `token` appears as a whole word in `text`. */
-export function occurrences(text: string, token: string): number {
-  return text.split(/\s+/).filter((word) => word === token).length;
-}
+export { expect, occurrences, tokens, type Actor };
