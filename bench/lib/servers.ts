@@ -54,6 +54,8 @@ export interface RunningServer {
   stats(reset?: boolean): Promise<ServerStats>;
   /** Runs a full garbage collection in the server (node --expose-gc). */
   gc(): Promise<void>;
+  /** Writes a V8 heap snapshot of the server process to `path`. */
+  heapSnapshot(path: string): Promise<void>;
   /** Concord only: /metrics as name → value (for unlabelled series). Scraping resets prom-client's event-loop histogram. */
   metrics(): Promise<Map<string, number>>;
   /** SIGTERM (clean stop), SIGKILL after 10 s. */
@@ -106,7 +108,7 @@ export async function startServer(
   await waitForHttp(port, child);
 
   let nextId = 1;
-  const request = <T>(message: { cmd: 'stats'; reset: boolean } | { cmd: 'gc' }): Promise<T> =>
+  const request = <T>(message: { cmd: 'stats'; reset: boolean } | { cmd: 'gc' } | { cmd: 'heapSnapshot'; path: string }): Promise<T> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       const onMessage = (reply: { id: number } & T) => {
@@ -138,6 +140,9 @@ export async function startServer(
     },
     async gc() {
       await request({ cmd: 'gc' });
+    },
+    async heapSnapshot(path) {
+      await request({ cmd: 'heapSnapshot', path });
     },
     async metrics() {
       if (kind !== 'concord') throw new Error('only Concord serves /metrics');

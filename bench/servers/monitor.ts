@@ -8,10 +8,17 @@
  * nodejs_eventloop_lag_* metrics.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 export interface ServerStats {
   rssBytes: number;
   heapUsedBytes: number;
+  /** Memory outside the JS heap that V8 knows of (Buffers, ArrayBuffers, zlib contexts are not all counted). */
+  externalBytes: number;
+  /** The JS heap's committed size (used + free pages V8 keeps). */
+  heapTotalBytes: number;
+  /** Physical (resident) bytes per V8 heap space: new_space, old_space, code_space, large_object_space, … */
+  heapSpaces: Record<string, number>;
   /** CPU time (user + system) of this process since the last reset, in ms. */
   cpuMs: number;
   eventLoopP50Ms: number;
@@ -19,7 +26,11 @@ export interface ServerStats {
   eventLoopMaxMs: number;
 }
 
-export type MonitorRequest = { id: number; cmd: 'stats'; reset: boolean } | { id: number; cmd: 'gc' };
+export type MonitorRequest =
+  | { id: number; cmd: 'stats'; reset: boolean }
+  | { id: number; cmd: 'gc' }
+  /** Writes a V8 heap snapshot to `path` (bench/heapProbe.ts compares two). */
+  | { id: number; cmd: 'heapSnapshot'; path: string };
 
 export const EVENT_LOOP_RESOLUTION_MS = 10;
 
@@ -36,11 +47,19 @@ export function startMonitor(): void {
       process.send?.({ id: request.id, ok: Boolean(gc) });
       return;
     }
+    if (request.cmd === 'heapSnapshot') {
+      writeHeapSnapshot(request.path);
+      process.send?.({ id: request.id, ok: true });
+      return;
+    }
     const cpu = process.cpuUsage(cpuSince);
     const memory = process.memoryUsage();
     const stats: ServerStats = {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      externalBytes: memory.external,
+      heapTotalBytes: memory.heapTotal,
+      heapSpaces: Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.physical_space_size])),
       cpuMs: (cpu.user + cpu.system) / 1000,
       eventLoopP50Ms: delay.percentile(50) / 1e6,
       eventLoopP99Ms: delay.percentile(99) / 1e6,

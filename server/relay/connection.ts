@@ -1,10 +1,17 @@
 /**
  * One client's WebSocket inside a room: what it sent, what it was acked, which
  * awareness (presence) entries it owns, and how to send to it or close it.
+ *
+ * A relay holds thousands of mostly idle sockets, so a Connection keeps only
+ * what every socket needs; what few need (held updates, awareness client ids,
+ * rate-limit pauses) is allocated when first used, and its token bucket is two
+ * numbers of its own (the limit itself is shared). `npx tsx bench/heapProbe.ts`
+ * shows what a socket costs, by kind of object.
  */
 import { WebSocket } from 'ws';
 import type { Role } from '../../src/protocol/constants';
 import type { Metrics } from '../metrics';
+import type { Room } from './room';
 import type { ScannedUpdate } from './updateScan';
 
 /** An update that arrived before something it builds on; it waits on its socket (heldUpdates.ts). */
@@ -14,47 +21,30 @@ export interface HeldUpdate {
   scan: ScannedUpdate;
 }
 
-/**
- * Token bucket: `burst` frames at once, refilled at `perSecond`. Frames that
- * arrive with the bucket empty are still handled (they were already read) and
- * put it in debt; `take()` then says how long to stop reading the socket
- * (backpressure, rule R13) for the bucket to be back at zero.
- */
-export class TokenBucket {
-  private tokens: number;
-  private refilledAt = performance.now();
-
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-  ) {
-    this.tokens = burst;
-  }
-
-  /** Takes one token; returns 0, or the milliseconds until the debt is paid. */
-  take(now = performance.now()): number {
-    this.refill(now);
-    this.tokens -= 1;
-    return this.wait(now);
-  }
-
-  /** Milliseconds until the bucket is out of debt (0 if it is not in debt). */
-  wait(now = performance.now()): number {
-    this.refill(now);
-    return this.tokens >= 0 ? 0 : (-this.tokens * 1_000) / this.perSecond;
-  }
-
-  private refill(now: number): void {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1_000);
-    this.refilledAt = now;
-  }
+/** The rate limit every socket of a relay shares: `burst` frames at once, refilled at `perSecond`. */
+export interface RateLimit {
+  readonly burst: number;
+  readonly perSecond: number;
 }
+
+/** A socket's rate-limit pauses (allocated at its first pause: most sockets never have one). */
+interface Throttling {
+  /** Set while reading is paused. */
+  timer: NodeJS.Timeout | null;
+  /** Pauses so far, and their total length. */
+  count: number;
+  ms: number;
+}
+
+/** What a socket without awareness states of its own reads; never written (see `addAwarenessClient`). */
+const NO_AWARENESS_CLIENTS: ReadonlySet<number> = new Set<number>();
 
 let nextConnectionId = 1;
 
 export class Connection {
   readonly id = nextConnectionId++;
-  readonly openedAt = Date.now();
+  /** performance.now() at open, in whole ms (a small integer, stored unboxed). */
+  private readonly openedAtMs = Math.round(performance.now());
   /** Update-bearing sync frames (step 2, update) received on this socket. */
   updateFramesReceived = 0;
   /** The count carried by the last `saved` ack sent to this socket. */
@@ -65,20 +55,27 @@ export class Connection {
    * viewer. Acks never pass it, since `saved` promises a prefix of the frames.
    */
   unstoredFrom: number | null = null;
-  /** Updates waiting for structs they build on, oldest first. */
-  readonly held: HeldUpdate[] = [];
+  /** Updates waiting for structs they build on, oldest first (heldUpdates.ts); null while there are none. */
+  held: HeldUpdate[] | null = null;
   /** Closes this socket if its held updates wait too long. */
   heldTimer: NodeJS.Timeout | null = null;
-  /** Awareness client ids this socket has published; removed when it closes. */
-  readonly awarenessClients = new Set<number>();
+  private ownedAwareness: Set<number> | null = null;
   bytesIn = 0;
   bytesOut = 0;
   /** Set by the keepalive: false after a ping until the pong arrives. */
   alive = true;
+  /** Set while this socket's writes are corked until the end of the tick (see `send`). */
+  corked = false;
+  /** Token bucket (rule R13): tokens left (negative: in debt), and when it was last refilled. */
+  private tokens: number;
+  private refilledAt = 0;
+  private throttling: Throttling | null = null;
 
   constructor(
     readonly socket: WebSocket,
     readonly room: string,
+    /** The room object this socket's frames go to (set by the relay once the room is open). */
+    public target: Room,
     /** The client asked for `saved` acks (`?acks=1`). */
     readonly wantsAcks: boolean,
     private readonly metrics: Metrics,
@@ -86,8 +83,55 @@ export class Connection {
     readonly role: Role,
     /** The client's address, for the per-IP connection limit and logs. */
     readonly ip: string,
-    readonly bucket: TokenBucket,
-  ) {}
+    private readonly rateLimit: RateLimit,
+  ) {
+    this.tokens = rateLimit.burst;
+  }
+
+  /** Milliseconds since the socket opened. */
+  get ageMs(): number {
+    return Math.round(performance.now()) - this.openedAtMs;
+  }
+
+  /** Awareness client ids this socket has published; removed when it closes. */
+  get awarenessClients(): ReadonlySet<number> {
+    return this.ownedAwareness ?? NO_AWARENESS_CLIENTS;
+  }
+
+  addAwarenessClient(id: number): void {
+    (this.ownedAwareness ??= new Set()).add(id);
+  }
+
+  removeAwarenessClient(id: number): void {
+    if (!this.ownedAwareness?.delete(id) || this.ownedAwareness.size > 0) return;
+    this.ownedAwareness = null;
+  }
+
+  /**
+   * Takes one token: `burst` frames at once, refilled at `perSecond`. Frames
+   * that arrive with the bucket empty are still handled (they were already
+   * read) and put it in debt; returns 0, or the milliseconds to stop reading
+   * the socket (backpressure, rule R13) for the bucket to be back at zero.
+   */
+  takeToken(now = performance.now()): number {
+    this.refill(now);
+    this.tokens -= 1;
+    return this.rateWait(now);
+  }
+
+  /** Milliseconds until the bucket is out of debt (0 if it is not in debt). */
+  rateWait(now = performance.now()): number {
+    this.refill(now);
+    return this.tokens >= 0 ? 0 : (-this.tokens * 1_000) / this.rateLimit.perSecond;
+  }
+
+  private refill(now: number): void {
+    // A full bucket stays full: nothing to add, and its last refill time does not matter.
+    if (this.tokens < this.rateLimit.burst) {
+      this.tokens = Math.min(this.rateLimit.burst, this.tokens + ((now - this.refilledAt) * this.rateLimit.perSecond) / 1_000);
+    }
+    this.refilledAt = now;
+  }
 
   /** How many of this socket's update frames may be acked as saved. */
   get ackableFrames(): number {
@@ -112,27 +156,28 @@ export class Connection {
    * fanned out to it in one tick leave in one system call instead of one each
    * (fan-out was bound by writev calls). ws corks per frame too; corks nest.
    */
-  private corked = false;
   private corkUntilNextTick(): void {
     if (this.corked) return;
     const tcp = (this.socket as unknown as { _socket?: import('node:net').Socket })._socket;
     if (!tcp) return;
     this.corked = true;
     tcp.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      tcp.uncork();
-    });
+    process.nextTick(uncork, this, tcp);
   }
 
-  /** Set while reading is paused by the rate limit (see `throttle`). */
-  private throttleTimer: NodeJS.Timeout | null = null;
-  /** Rate-limit pauses so far on this socket, and their total length. */
-  throttles = 0;
-  throttledMs = 0;
+  /** Rate-limit pauses so far on this socket. */
+  get throttles(): number {
+    return this.throttling?.count ?? 0;
+  }
 
+  /** Their total length in ms. */
+  get throttledMs(): number {
+    return this.throttling?.ms ?? 0;
+  }
+
+  /** True while reading is paused by the rate limit (see `throttle`). */
   get throttled(): boolean {
-    return this.throttleTimer !== null;
+    return (this.throttling?.timer ?? null) !== null;
   }
 
   /**
@@ -141,22 +186,23 @@ export class Connection {
    * refused. Returns true when this starts a pause (false if already paused).
    */
   throttle(waitMs: number): boolean {
-    if (this.throttleTimer || !this.isOpen) return false;
+    if (this.throttled || !this.isOpen) return false;
+    const throttling = (this.throttling ??= { timer: null, count: 0, ms: 0 });
     const started = performance.now();
-    this.throttles++;
+    throttling.count++;
     this.socket.pause();
     const resumeLater = (ms: number) => {
-      this.throttleTimer = setTimeout(() => {
+      throttling.timer = setTimeout(() => {
         // Frames already buffered when reading paused were handled meanwhile: the debt may have grown.
-        const more = this.bucket.wait();
+        const more = this.rateWait();
         if (more > 0 && this.isOpen) return resumeLater(more);
-        this.throttleTimer = null;
+        throttling.timer = null;
         const paused = performance.now() - started;
-        this.throttledMs += paused;
+        throttling.ms += paused;
         this.metrics.throttledMs.inc(paused);
         this.socket.resume();
       }, Math.ceil(ms));
-      this.throttleTimer.unref();
+      throttling.timer.unref();
     };
     resumeLater(waitMs);
     return true;
@@ -164,12 +210,18 @@ export class Connection {
 
   /** Stops timers of a closed socket. */
   dispose(): void {
-    if (this.throttleTimer) clearTimeout(this.throttleTimer);
-    this.throttleTimer = null;
+    if (this.throttling?.timer) clearTimeout(this.throttling.timer);
+    if (this.throttling) this.throttling.timer = null;
   }
 
   close(code: number, reason: string): void {
     if (this.socket.readyState === WebSocket.CLOSED || this.socket.readyState === WebSocket.CLOSING) return;
     this.socket.close(code, reason.slice(0, 120));
   }
+}
+
+/** The end of a tick's cork (a module function, not a closure per send). */
+function uncork(connection: Connection, tcp: import('node:net').Socket): void {
+  connection.corked = false;
+  tcp.uncork();
 }

@@ -33,18 +33,18 @@ export class HeldUpdates {
 
   /** Makes `held` wait on `from`'s socket. Throws ProtocolError (4503) past `maxPendingUpdates`. */
   hold(from: Connection, held: HeldUpdate): void {
-    if (from.held.length >= this.limits.maxPendingUpdates) {
+    if ((from.held?.length ?? 0) >= this.limits.maxPendingUpdates) {
       throw new ProtocolError(
         'missing_deps',
         `more than ${this.limits.maxPendingUpdates} updates wait for structs the relay does not have`,
       );
     }
-    from.held.push(held);
+    (from.held ??= []).push(held); // allocated for the first held update only: most sockets never hold one
     from.unstoredFrom ??= from.updateFramesReceived;
     this.metrics.updatesHeld.inc();
     from.heldTimer ??= setTimeout(() => {
       from.heldTimer = null;
-      if (from.held.length === 0) return;
+      if (!from.held?.length) return;
       closeOffender(
         from,
         new ProtocolError('missing_deps', `updates waited ${this.limits.pendingUpdateTimeoutMs} ms for structs that never came`),
@@ -57,7 +57,7 @@ export class HeldUpdates {
 
   /** True when any socket of the room has an update waiting. */
   any(): boolean {
-    for (const connection of this.connections) if (connection.held.length > 0) return true;
+    for (const connection of this.connections) if (connection.held?.length) return true;
     return false;
   }
 
@@ -71,20 +71,24 @@ export class HeldUpdates {
     while (progress) {
       progress = false;
       for (const connection of this.connections) {
-        for (let i = 0; i < connection.held.length; i++) {
-          const held = connection.held[i];
+        const waiting = connection.held;
+        if (!waiting) continue;
+        for (let i = 0; i < waiting.length; i++) {
+          const held = waiting[i];
           if (missingDependencies(held.scan, this.clocks)) continue;
-          connection.held.splice(i--, 1);
+          waiting.splice(i--, 1);
           try {
             apply(connection, held);
             progress = true;
           } catch (error) {
-            connection.held.length = 0;
+            waiting.length = 0;
             closeFor(connection, error, this.metrics, this.log);
             break;
           }
         }
-        if (connection.held.length === 0 && connection.unstoredFrom !== null && connection.role === Role.editor) {
+        if (waiting.length > 0) continue;
+        connection.held = null;
+        if (connection.unstoredFrom !== null && connection.role === Role.editor) {
           connection.unstoredFrom = null; // everything it sent is now queued for storage, in the next commit
           if (connection.heldTimer) clearTimeout(connection.heldTimer);
           connection.heldTimer = null;
@@ -95,7 +99,7 @@ export class HeldUpdates {
 
   /** A socket left: what it held was never stored or acked, and its client resends it in its next sync step 2. */
   drop(connection: Connection): void {
-    connection.held.length = 0;
+    connection.held = null;
     if (connection.heldTimer) clearTimeout(connection.heldTimer);
   }
 }

@@ -10,7 +10,7 @@ import type * as Y from 'yjs';
 import { readAwarenessEntries, writeAwarenessEntries, type AwarenessEntry } from '../../src/protocol/awarenessEntries';
 import { encodeAwareness } from '../../src/protocol/codec';
 import { CloseCode, Role } from '../../src/protocol/constants';
-import { ClusterOrigin } from '../cluster/clusterLink';
+import { ClusterOrigin, type RoomBus } from '../cluster/clusterLink';
 import type { RelayLimits } from '../config';
 import type { Logger } from '../log';
 import type { Connection } from './connection';
@@ -25,32 +25,62 @@ function clusterOrigin(relayId: string): ClusterOrigin {
   return origin;
 }
 
+/** An awareness update listing no clients: what `everything()` is while nobody has published presence. */
+const NO_STATES = encodeAwareness(Uint8Array.of(0));
+
+/**
+ * The Awareness is created when the room first needs one (a socket publishes
+ * presence, another relay sends some, or someone reads `awareness`): most
+ * loaded rooms, and every room of a reader-only relay, never do, and an
+ * Awareness costs a timer, three Maps and its listeners per room.
+ */
 export class Presence {
-  readonly awareness: awarenessProtocol.Awareness;
-  /** Awareness client ids that came from each other relay, to drop them when it dies. */
-  private readonly clusterClients = new Map<string, Set<number>>();
+  private created: awarenessProtocol.Awareness | null = null;
+  /** Awareness client ids that came from each other relay, to drop them when it dies (null until one does). */
+  private clusterClients: Map<string, Set<number>> | null = null;
+  /** Called once with the Awareness when it is created (rooms.ts records authors for history). */
+  private onCreate: ((awareness: awarenessProtocol.Awareness) => void) | null = null;
 
   constructor(
-    doc: Y.Doc,
+    private readonly doc: Y.Doc,
     private readonly room: string,
     private readonly connections: ReadonlySet<Connection>,
-    /** Publishes a frame to the other relays (the room's bus). */
-    private readonly publish: (frame: Uint8Array) => void,
+    /** The room: its bus publishes a frame to the other relays (the room's bus can change after this is made). */
+    private readonly owner: { readonly bus: Pick<RoomBus, 'publishAwareness'> },
     private readonly limits: Pick<RelayLimits, 'maxAwarenessBytes' | 'maxAwarenessClientsPerSocket'>,
     private readonly log: Logger,
-  ) {
-    this.awareness = new awarenessProtocol.Awareness(doc);
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', this.onUpdate);
+  ) {}
+
+  /** The room's Awareness, created on first use. */
+  get awareness(): awarenessProtocol.Awareness {
+    if (this.created) return this.created;
+    const awareness = new awarenessProtocol.Awareness(this.doc);
+    awareness.setLocalState(null);
+    awareness.on('update', this.onUpdate);
+    this.created = awareness;
+    this.onCreate?.(awareness);
+    return awareness;
+  }
+
+  /** True once an Awareness exists (tests: a room nobody published presence in has none). */
+  get hasAwareness(): boolean {
+    return this.created !== null;
+  }
+
+  /** Runs `callback` with the Awareness when it is created (now, if it exists). */
+  whenCreated(callback: (awareness: awarenessProtocol.Awareness) => void): void {
+    if (this.created) callback(this.created);
+    else this.onCreate = callback;
   }
 
   /** Every known state, as one frame (for a socket that asks, or joins: then null if there are none). */
   everything(): Uint8Array {
-    return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
+    if (!this.created) return NO_STATES;
+    return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.created, [...this.created.getStates().keys()]));
   }
 
   get isEmpty(): boolean {
-    return this.awareness.getStates().size === 0;
+    return !this.created || this.created.getStates().size === 0;
   }
 
   /** A socket's awareness frame, whose update is `update`. Throws LimitExceeded or ProtocolError. */
@@ -92,7 +122,7 @@ export class Presence {
     // Everyone gets it, the sender included: for a client alone in a room this
     // echo is the traffic that keeps y-websocket's 30 s silence timeout away.
     for (const connection of this.connections) connection.send(frame);
-    this.publish(frame);
+    this.owner.bus.publishAwareness(frame);
   }
 
   /** A socket left: its clients' states go (and the others, here and on other relays, are told). */
@@ -123,6 +153,7 @@ export class Presence {
 
   /** Removes the states that came from `relayId` (it died or restarted). */
   forgetRelay(relayId: string): void {
+    if (!this.created || !this.clusterClients) return; // nothing from any relay
     const clients = this.clusterClients.get(relayId);
     this.clusterClients.delete(relayId);
     const present = clients ? [...clients].filter((id) => this.awareness.getStates().has(id)) : [];
@@ -131,18 +162,21 @@ export class Presence {
   }
 
   destroy(): void {
-    this.awareness.off('update', this.onUpdate);
-    this.awareness.destroy();
+    if (!this.created) return;
+    this.created.off('update', this.onUpdate);
+    this.created.destroy();
   }
 
   private readonly onUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
     if (origin && typeof origin === 'object' && 'awarenessClients' in origin) {
       const owner = origin as Connection;
-      for (const id of [...added, ...updated]) owner.awarenessClients.add(id);
-      for (const id of removed) owner.awarenessClients.delete(id);
+      for (const id of added) owner.addAwarenessClient(id);
+      for (const id of updated) owner.addAwarenessClient(id);
+      for (const id of removed) owner.removeAwarenessClient(id);
       return; // the frame itself was already forwarded (and published)
     }
     if (origin instanceof ClusterOrigin) {
+      this.clusterClients ??= new Map();
       let owned = this.clusterClients.get(origin.relayId);
       if (!owned) this.clusterClients.set(origin.relayId, (owned = new Set()));
       for (const id of [...added, ...updated]) owned.add(id);
@@ -152,14 +186,14 @@ export class Presence {
     // Removals the relay made itself (a socket left, a state timed out).
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
-    for (const owned of this.clusterClients.values()) for (const id of removed) owned.delete(id);
+    if (this.clusterClients) for (const owned of this.clusterClients.values()) for (const id of removed) owned.delete(id);
     // A socket that left: the other relays remove it too. Timeouts are not
     // published: each relay times out what it stopped hearing about.
     const publish = origin === 'leave';
     if (this.connections.size === 0 && !publish) return;
     const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const connection of this.connections) connection.send(frame);
-    if (publish) this.publish(frame);
+    if (publish) this.owner.bus.publishAwareness(frame);
   };
 }
 

@@ -21,10 +21,14 @@ import type { Access } from '../access/access';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { closeKind, type LimitName, type Metrics } from '../metrics';
-import { Connection, TokenBucket } from './connection';
+import { Connection, type RateLimit } from './connection';
 import { ProtocolError, closeAfterHandlerError, closeFor } from './protocolError';
 import type { Partitions } from './partition';
 import type { Rooms } from './rooms';
+
+/** Where a socket keeps its Connection, for the listeners every socket shares. */
+const CONNECTION = Symbol('concord.connection');
+type SocketWithConnection = WebSocket & { [CONNECTION]: Connection };
 
 export interface Relay {
   readonly connections: ReadonlySet<Connection>;
@@ -81,7 +85,8 @@ export function attachRelay(
 ): Relay {
   const { limits } = config;
   // maxPayload: ws refuses a larger frame from its header, before buffering it, and closes with 1009.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  // clientTracking off: `connections` below already tracks every socket (ws would keep a Set and a close listener of its own per socket).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, clientTracking: false });
   const connections = new Set<Connection>();
   const perIp = new Map<string, number>();
 
@@ -128,87 +133,103 @@ export function attachRelay(
     });
   });
 
+  /** Shared by every socket: the limit is the same for all, each socket keeps only its own two numbers. */
+  const rateLimit: RateLimit = { burst: limits.rateLimitBurst, perSecond: limits.rateLimitPerS };
+
   function onConnection(ws: WebSocket, roomName: string, wantsAcks: boolean, role: Role, ip: string, routed: ReturnType<Partitions['route']> = null): void {
-    const bucket = new TokenBucket(limits.rateLimitBurst, limits.rateLimitPerS);
-    const connection = new Connection(ws, roomName, wantsAcks, metrics, role, ip, bucket);
     const room = rooms.open(roomName);
+    const connection = new Connection(ws, roomName, room, wantsAcks, metrics, role, ip, rateLimit);
     connections.add(connection);
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     metrics.connections.set(connections.size);
     log.info({ room: roomName, conn: connection.id, ip, role }, 'connection open');
-
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (!connection.isOpen) return; // closing: what follows the offending frame is not read
-      try {
-        const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-        connection.bytesIn += size;
-        metrics.messagesIn.inc();
-        metrics.bytesIn.inc(size);
-        const waitMs = connection.bucket.take();
-        if (waitMs > 0 && connection.throttle(waitMs)) {
-          // Every pause counts; only a socket's first is logged (a steady flood would log hundreds a second).
-          metrics.limitsHit.inc({ limit: 'message_rate' });
-          if (connection.throttles === 1) {
-            log.warn({ limit: 'message_rate', room: roomName, conn: connection.id, ip, role, pauseMs: Math.ceil(waitMs) }, 'limit hit');
-          }
-        }
-        if (!isBinary) throw new ProtocolError('text_frame', 'text frames are not part of the protocol');
-        // A private copy: ws may hand us a view into a larger pooled buffer, and a
-        // corrupt length prefix must not be able to read past this frame.
-        const frame = new Uint8Array(Array.isArray(data) ? Buffer.concat(data) : (data as Buffer));
-        room.receive(connection, frame);
-      } catch (error) {
-        closeFor(connection, error, metrics, log);
-      }
-    });
-    ws.on('pong', () => {
-      connection.alive = true;
-    });
-    ws.on('error', (error: Error & { code?: string }) => {
-      // ws closes with 1009 itself when a frame header announces more than maxPayload.
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        limitHit('frame_bytes', { room: roomName, conn: connection.id, ip, role, code: CloseCode.tooBig });
-      } else {
-        log.debug({ conn: connection.id, err: error }, 'socket error');
-      }
-    });
-    ws.on('close', (code: number) => {
-      connection.dispose();
-      try {
-        room.leave(connection);
-      } catch (error) {
-        // The socket is gone already; log and count, and finish its bookkeeping below.
-        metrics.handlerErrors.inc();
-        log.error({ room: roomName, conn: connection.id, err: error }, 'error while a socket left its room');
-      }
-      connections.delete(connection);
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left > 0) perIp.set(ip, left);
-      else perIp.delete(ip);
-      metrics.connections.set(connections.size);
-      metrics.closes.inc({ code: String(code), kind: closeKind(code) });
-      log.info(
-        {
-          room: roomName,
-          conn: connection.id,
-          ip,
-          role,
-          code,
-          kind: closeKind(code),
-          bytesIn: connection.bytesIn,
-          bytesOut: connection.bytesOut,
-          durationMs: Date.now() - connection.openedAt,
-          ...(connection.throttles > 0 ? { throttles: connection.throttles, throttledMs: Math.round(connection.throttledMs) } : {}),
-        },
-        'connection close',
-      );
-    });
+    // The same four listeners for every socket (no closures per socket): each finds its Connection on the socket.
+    (ws as SocketWithConnection)[CONNECTION] = connection;
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('error', onError);
+    ws.on('close', onClose);
     try {
       room.join(connection);
       if (routed && !routed.refused) partitions!.joined(connection, routed.socket);
     } catch (error) {
       closeAfterHandlerError(connection, error, metrics, log);
     }
+  }
+
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const connection = (this as SocketWithConnection)[CONNECTION];
+    if (!connection.isOpen) return; // closing: what follows the offending frame is not read
+    try {
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      connection.bytesIn += size;
+      metrics.messagesIn.inc();
+      metrics.bytesIn.inc(size);
+      const waitMs = connection.takeToken();
+      if (waitMs > 0 && connection.throttle(waitMs)) {
+        // Every pause counts; only a socket's first is logged (a steady flood would log hundreds a second).
+        metrics.limitsHit.inc({ limit: 'message_rate' });
+        if (connection.throttles === 1) {
+          const { room, id: conn, ip, role } = connection;
+          log.warn({ limit: 'message_rate', room, conn, ip, role, pauseMs: Math.ceil(waitMs) }, 'limit hit');
+        }
+      }
+      if (!isBinary) throw new ProtocolError('text_frame', 'text frames are not part of the protocol');
+      // A private copy: ws may hand us a view into a larger pooled buffer, and a
+      // corrupt length prefix must not be able to read past this frame.
+      const frame = new Uint8Array(Array.isArray(data) ? Buffer.concat(data) : (data as Buffer));
+      connection.target.receive(connection, frame);
+    } catch (error) {
+      closeFor(connection, error, metrics, log);
+    }
+  }
+
+  function onPong(this: WebSocket): void {
+    (this as SocketWithConnection)[CONNECTION].alive = true;
+  }
+
+  function onError(this: WebSocket, error: Error & { code?: string }): void {
+    const { room, id: conn, ip, role } = (this as SocketWithConnection)[CONNECTION];
+    // ws closes with 1009 itself when a frame header announces more than maxPayload.
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      limitHit('frame_bytes', { room, conn, ip, role, code: CloseCode.tooBig });
+    } else {
+      log.debug({ conn, err: error }, 'socket error');
+    }
+  }
+
+  function onClose(this: WebSocket, code: number): void {
+    const connection = (this as SocketWithConnection)[CONNECTION];
+    const { room, id: conn, ip, role } = connection;
+    connection.dispose();
+    try {
+      connection.target.leave(connection);
+    } catch (error) {
+      // The socket is gone already; log and count, and finish its bookkeeping below.
+      metrics.handlerErrors.inc();
+      log.error({ room, conn, err: error }, 'error while a socket left its room');
+    }
+    connections.delete(connection);
+    const left = (perIp.get(ip) ?? 1) - 1;
+    if (left > 0) perIp.set(ip, left);
+    else perIp.delete(ip);
+    metrics.connections.set(connections.size);
+    metrics.closes.inc({ code: String(code), kind: closeKind(code) });
+    log.info(
+      {
+        room,
+        conn,
+        ip,
+        role,
+        code,
+        kind: closeKind(code),
+        bytesIn: connection.bytesIn,
+        bytesOut: connection.bytesOut,
+        durationMs: connection.ageMs,
+        ...(connection.throttles > 0 ? { throttles: connection.throttles, throttledMs: Math.round(connection.throttledMs) } : {}),
+      },
+      'connection close',
+    );
   }
 
   // Keepalive: a socket that did not answer the previous ping is gone.

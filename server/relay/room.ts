@@ -70,6 +70,14 @@ type Integration =
   /** Some structs were known: `update` is the part that was not. */
   | { kind: 'trimmed'; update: Uint8Array };
 
+/** A Y.Doc's clocks per client (one small object per room, no closure). */
+class DocClocks implements ClockLookup {
+  constructor(private readonly store: Y.Doc['store']) {}
+  get(client: number): number {
+    return Y.getState(this.store, client);
+  }
+}
+
 export class Room implements ClusterRoom {
   readonly doc = new Y.Doc({ gc: true });
   /** Where this room's clients' changes go to the other relays (server/cluster/); a no-op without Redis. Set by Rooms. */
@@ -87,8 +95,8 @@ export class Room implements ClusterRoom {
   private lastTransaction: Y.Transaction | null = null;
   /** The transaction of the last update integrated (for history: what it changed). */
   private appliedTransaction: Y.Transaction | null = null;
-  /** Updates waiting on their sockets for structs the room lacks (rule H3). */
-  private readonly held: HeldUpdates;
+  /** Updates waiting on their sockets for structs the room lacks (rule H3); made when the first one waits. */
+  private held: HeldUpdates | null = null;
 
   constructor(
     readonly name: string,
@@ -115,8 +123,7 @@ export class Room implements ClusterRoom {
       // formatting-cleanup transaction right after, which would hide what the update added.
       this.lastTransaction ??= transaction;
     });
-    this.presence = new Presence(this.doc, name, this.connections, (frame) => this.bus.publishAwareness(frame), limits, log);
-    this.held = new HeldUpdates(this.connections, this.clocks, limits, metrics, log);
+    this.presence = new Presence(this.doc, name, this.connections, this, limits, log);
   }
 
   get awareness() {
@@ -133,7 +140,7 @@ export class Room implements ClusterRoom {
 
   leave(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
-    this.held.drop(connection);
+    this.held?.drop(connection);
     this.presence.leave(connection);
     if (this.connections.size === 0) this.idleSince = Date.now();
   }
@@ -204,11 +211,12 @@ export class Room implements ClusterRoom {
     this.refuseSeedClient(scan);
     const held: HeldUpdate = { frame, update, scan };
     if (missingDependencies(scan, this.clocks)) {
+      this.held ??= new HeldUpdates(this.connections, this.clocks, this.limits, this.metrics, this.log);
       this.held.hold(from, held);
       return;
     }
     this.apply(from, held);
-    if (this.held.any()) this.releaseHeld();
+    if (this.held?.any()) this.releaseHeld();
   }
 
   /**
@@ -230,11 +238,11 @@ export class Room implements ClusterRoom {
   }
 
   /** The document's clocks, read from its store per client (no state-vector encoding on the per-update path). */
-  private readonly clocks: ClockLookup = { get: (client) => Y.getState(this.doc.store, client) };
+  private readonly clocks: ClockLookup = new DocClocks(this.doc.store);
 
   /** Applies every held update whose dependencies have arrived. */
   private releaseHeld(): void {
-    this.held.release((from, held) => this.apply(from, held));
+    this.held?.release((from, held) => this.apply(from, held));
   }
 
   /**
@@ -327,7 +335,7 @@ export class Room implements ClusterRoom {
     this.sink.enqueue(this, stored, editMeta(scan, null, this.appliedTransaction));
     const forward = added.kind === 'new' && frame ? asUpdateFrame(frame) : encodeUpdate(stored);
     for (const connection of this.connections) connection.send(forward);
-    if (this.held.any()) this.releaseHeld();
+    if (this.held?.any()) this.releaseHeld();
     return true;
   }
 

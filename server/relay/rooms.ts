@@ -53,7 +53,9 @@ export class Rooms implements RoomDirectory {
       room = new Room(name, this.storage.load(name), this.batcher, this.log, this.metrics, this.config.limits);
       this.rooms.set(name, room);
       room.bus = this.cluster.roomLoaded(room);
-      if (this.storage.history) recordPresenceAuthors(name, room.awareness, this.storage.history); // authorship for history
+      const history = this.storage.history;
+      // Authorship for history, once the room has presence at all (its Awareness is created on first use).
+      if (history) room.presence.whenCreated((awareness) => recordPresenceAuthors(name, awareness, history));
       this.metrics.roomsLoaded.set(this.rooms.size);
       this.log.debug({ room: name, log: room.logLength }, 'room loaded');
     }
