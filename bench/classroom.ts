@@ -1,6 +1,6 @@
 /**
  * A class of N in one document: N headless writers (stock y-websocket clients
- * with presence and a slate-yjs caret, each typing ~4 characters a second into
+ * with presence and a slate-yjs caret — the bots of testing/bots.ts — each typing ~4 characters a second into
  * a paragraph of its own) against two real browser tabs, one that types and
  * one that only watches. Reports, per tab, the main-thread tasks over 50 ms
  * and the longest one over the measuring window, and the typing tab's local
@@ -21,6 +21,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type { Descendant } from 'slate';
 import * as Y from 'yjs';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
+import { Bot } from '../testing/bots';
 import { startConcord } from '../server/app';
 import { loadConfig } from '../server/config';
 import { PRESENCE_COLOURS } from '../src/collab/presence';
@@ -58,40 +59,23 @@ interface Writer {
   stop(): void;
 }
 
-/** One headless student: types into paragraph `index` and moves its caret there, like a tab would. */
+/** One headless student (a bot, testing/bots.ts): types into paragraph `index + 1` and moves its caret there, like a tab would. */
 async function startWriter(url: string, room: string, index: number): Promise<Writer> {
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${url.replace('http', 'ws')}/ws`, room, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
+  // ~4 characters a second each (wpm counts 6 keystrokes a word), jittered so the writers do not beat in step; no pauses, no outages.
+  const bot = new Bot({
+    url,
+    room,
+    name: `Student ${index + 1}`,
+    color: PRESENCE_COLOURS[index % PRESENCE_COLOURS.length],
+    wpm: (CHARS_PER_SECOND * 60) / 6,
+    block: index + 1,
+    pauseMs: [0, 0],
+    newParagraphChance: 0,
+    offlineChance: 0,
+    seed: index,
   });
-  await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
-  provider.awareness.setLocalStateField('user', { name: `Student ${index + 1}`, color: PRESENCE_COLOURS[index % PRESENCE_COLOURS.length] });
-  const paragraph = () => doc.get(CONTENT_ROOT, Y.XmlText).toDelta()[index + 1]?.insert as Y.XmlText | undefined;
-  let n = 0;
-  const tick = () => {
-    const block = paragraph();
-    if (!block) return;
-    block.insert(block.length, 'abcdefghij klmnop qrstuv wxyz '[n++ % 30]);
-    const caret = Y.createRelativePositionFromTypeIndex(block, block.length, -1);
-    provider.awareness.setLocalStateField('selection', { anchor: caret, focus: caret });
-  };
-  // ~4 characters a second each, with jitter so the writers do not beat in step.
-  let timer: NodeJS.Timeout;
-  const schedule = () => {
-    timer = setTimeout(() => {
-      tick();
-      schedule();
-    }, (1000 / CHARS_PER_SECOND) * (0.5 + Math.random()));
-  };
-  schedule();
-  return {
-    stop() {
-      clearTimeout(timer);
-      provider.destroy();
-      doc.destroy();
-    },
-  };
+  await bot.start();
+  return bot;
 }
 
 async function openTab(browser: import('@playwright/test').Browser, url: string, room: string, name: string): Promise<Page> {

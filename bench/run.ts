@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchBigDocument } from './bigDocument';
+import { benchBots } from './bots';
 import { benchClassroom } from './classroom';
 import { benchCluster } from './cluster';
 import { benchColdLoad } from './coldLoad';
@@ -35,6 +36,7 @@ const namedOnly: Record<string, () => Promise<void>> = {
   propagation: benchPropagation,
   'local-first': benchLocalFirst,
   classroom: benchClassroom,
+  bots: benchBots,
   cluster: benchCluster,
   'big-document': benchBigDocument,
   history: benchHistory,

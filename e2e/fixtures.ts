@@ -23,8 +23,11 @@ export const test = kit
     Object.fromEntries(
       (Object.keys(ACTORS) as ActorName[]).map((actor) => [
         actor,
-        async ({ browser, baseURL }: { browser: import('@playwright/test').Browser; baseURL?: string }, use: (a: Actor) => Promise<void>) => {
-          const created = await createActor(browser, { name: actor[0].toUpperCase() + actor.slice(1), color: ACTORS[actor], baseURL });
+        async (
+          { browser, baseURL, routeSockets }: { browser: import('@playwright/test').Browser; baseURL?: string; routeSockets: boolean },
+          use: (a: Actor) => Promise<void>,
+        ) => {
+          const created = await createActor(browser, { name: actor[0].toUpperCase() + actor.slice(1), color: ACTORS[actor], baseURL, routeSockets });
           await use(created);
           await created.context.close();
         },
