@@ -25,6 +25,7 @@ import type { Logger } from '../log';
 import type { DecodeErrorKind, Metrics } from '../metrics';
 import type { StoredRoom } from '../storage/storage';
 import type { Connection, HeldUpdate } from './connection';
+import { flattenAddedText, flattenAllText } from './flatText';
 import { HeldUpdates } from './heldUpdates';
 import { Presence } from './presence';
 import { ProtocolError } from './protocolError';
@@ -108,6 +109,7 @@ export class Room implements ClusterRoom {
   ) {
     if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
     for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+    if (stored.updates.length > 0) flattenAllText(this.doc.store); // the log's edits were merged into cons strings
     this.logLength = stored.updates.length;
     if (seedClientOf(this.doc) === null) {
       // New documents are seeded here (and, with the same bytes, by a tab that
@@ -245,6 +247,13 @@ export class Room implements ClusterRoom {
     this.held?.release((from, held) => this.apply(from, held));
   }
 
+  /** The last integrated update's transaction, once: a room does not keep it (its maps and delete set) until the next edit. */
+  private takeAppliedTransaction(): Y.Transaction | null {
+    const transaction = this.appliedTransaction;
+    this.appliedTransaction = null;
+    return transaction;
+  }
+
   /**
    * Applies an update (its dependencies are present) and tells what it added.
    * Yjs skips structs and deletions the document has; the transaction's
@@ -257,6 +266,7 @@ export class Room implements ClusterRoom {
     this.lastTransaction = null;
     this.appliedTransaction = transaction;
     if (!transaction) return { kind: 'new' };
+    flattenAddedText(this.doc.store, scan);
     if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
       // The scan should have held this update: say so loudly, it is a gap in updateScan.ts.
       this.log.error({ room: this.name }, 'update left pending structs despite the dependency check');
@@ -269,7 +279,10 @@ export class Room implements ClusterRoom {
       if (range.start < had) overlaps = true;
       if (range.end > had) addedStructs = true;
     }
-    if (!addedStructs && transaction.deleteSet.clients.size === 0) return { kind: 'duplicate' };
+    if (!addedStructs && transaction.deleteSet.clients.size === 0) {
+      this.appliedTransaction = null; // nothing for history to read
+      return { kind: 'duplicate' };
+    }
     if (!overlaps) return { kind: 'new' };
     return { kind: 'trimmed', update: Y.diffUpdate(update, Y.encodeStateVector(before)) };
   }
@@ -292,7 +305,7 @@ export class Room implements ClusterRoom {
       return;
     }
     let forward: Uint8Array;
-    const edit = editMeta(scan, from.awarenessClients, this.appliedTransaction);
+    const edit = editMeta(scan, from.awarenessClients, this.takeAppliedTransaction());
     if (added.kind === 'trimmed') {
       this.metrics.trimmedUpdates.inc();
       this.sink.enqueue(this, added.update, edit);
@@ -332,7 +345,7 @@ export class Room implements ClusterRoom {
     }
     this.metrics.clusterUpdatesApplied.inc();
     const stored = added.kind === 'trimmed' ? added.update : update;
-    this.sink.enqueue(this, stored, editMeta(scan, null, this.appliedTransaction));
+    this.sink.enqueue(this, stored, editMeta(scan, null, this.takeAppliedTransaction()));
     const forward = added.kind === 'new' && frame ? asUpdateFrame(frame) : encodeUpdate(stored);
     for (const connection of this.connections) connection.send(forward);
     if (this.held?.any()) this.releaseHeld();
