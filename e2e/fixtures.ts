@@ -15,9 +15,14 @@ const ACTORS = {
 type ActorName = keyof typeof ACTORS;
 
 // The suite's one relay is playwright.config.ts' web server: the kit uses it instead of starting one per worker.
+// These actors' sockets are not routed through the kit's link (routeSockets: false): no spec here cuts them
+// with the kit (they use the app's own switch, or route them themselves), and routed frames each cross the
+// Playwright driver, which slows typing on a loaded machine enough to change undo steps (500 ms pauses) and
+// multi-megabyte frames. e2e/kit.spec.ts and the property test use the kit's own fixtures, routed.
 export const test = kit
-  .extend<object, { concordURL: string | undefined }>({
+  .extend<object, { concordURL: string | undefined; routeSockets: boolean }>({
     concordURL: [process.env.CONCORD_URL ?? `http://127.0.0.1:${process.env.E2E_PORT ?? 4317}`, { scope: 'worker' }],
+    routeSockets: [false, { scope: 'worker' }],
   })
   .extend<Record<ActorName, Actor>>(
     Object.fromEntries(

@@ -17,18 +17,9 @@ import { CLASSROOM_MESSAGE, readClassroomNotice, STUDENT_QUERY_PARAM, type Class
 import { CONTENT_ROOT } from '../src/protocol/document';
 import { PRESENCE_FIELD } from '../src/protocol/presence';
 import { ACTOR_COLOURS } from './actor';
+import { seededRandom } from './random';
 
-/** mulberry32: small and seedable, so a bot's choices replay from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom };
 
 const FIRST_NAMES = ['Ada', 'Ben', 'Cleo', 'Dev', 'Ema', 'Finn', 'Gus', 'Hana', 'Ines', 'Jon', 'Kai', 'Lea', 'Milo', 'Nia', 'Omar', 'Pia', 'Quin', 'Rosa', 'Sam', 'Tess', 'Uma', 'Vik', 'Wren', 'Xia', 'Yusuf', 'Zoe'];
 

@@ -26,6 +26,7 @@ export { plainText, readDocument, type BlockState, type TextRun } from './docume
 export { freePort } from './freePort';
 export { NetworkLink, CUT_CLOSE_CODE, CUT_REASON } from './network';
 export { SELECTION_THROTTLE_MS } from './actor';
+export { seededRandom } from './random';
 
 /** The relay the test talks to. */
 export interface Relay {
