@@ -7,9 +7,14 @@
  * disconnects (editing offline meanwhile) and reconnects, and one `kill -9` of
  * the relay halfway, restarted on the same port and data directory.
  *
- * Passes when every replica, and a fresh client's, hold the same text and the
- * same state vector, and every token inserted is present exactly once unless
- * its author deleted it (then absent). Prints the counts; exits 1 on failure.
+ * Beside them, SOAK_BOTS (default 10) bots (testing/bots.ts) type sentences
+ * into the same document's body with presence and carets, going offline now
+ * and then, through the same relay kill.
+ *
+ * Passes when every replica (bots' included), and a fresh client's, hold the
+ * same text and the same state vector, every token inserted is present exactly
+ * once unless its author deleted it (then absent), and every paragraph a bot
+ * typed is in the fresh client's body. Prints the counts; exits 1 on failure.
  * SOAK_SEED replays a run's random choices (the edits' timing still varies).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,9 +26,12 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { freePort } from '../e2e/support/freePort';
+import { startBots, type Bot } from '../testing/bots';
+import { CONTENT_ROOT } from '../src/protocol/document';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const CLIENTS = 20;
+const BOTS = Number(process.env.SOAK_BOTS ?? 10);
 const SEED = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const ROOM = 'soak';
 const EDIT_INTERVAL_MS: [number, number] = [40, 300];
@@ -172,20 +180,28 @@ function checkTokens(text: string): string[] {
   return problems;
 }
 
+/** The bots' paragraphs that `doc`'s body does not hold as a block of its own. */
+function missingBotText(doc: Y.Doc, bots: Bot[]): string[] {
+  const blocks = new Set((doc.get(CONTENT_ROOT, Y.XmlText).toDelta() as Array<{ insert: unknown }>).map((block) => String(block.insert)));
+  return bots.flatMap((bot) => bot.paragraphs.filter((text) => text && !blocks.has(text)).map((text) => `${bot.name}: ${JSON.stringify(text.slice(0, 60))}`));
+}
+
 async function main(): Promise<void> {
-  process.setMaxListeners(CLIENTS * 2 + 10); // each y-websocket provider adds a process 'exit' listener
+  process.setMaxListeners((CLIENTS + BOTS) * 2 + 10); // each y-websocket provider adds a process 'exit' listener
   const startedAt = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'concord-soak-'));
   const port = await freePort();
-  console.log(`soak: ${CLIENTS} clients × ${SECONDS} s, seed ${SEED}, relay on port ${port}, data in ${dataDir}`);
+  console.log(`soak: ${CLIENTS} clients and ${BOTS} bots × ${SECONDS} s, seed ${SEED}, relay on port ${port}, data in ${dataDir}`);
   let relay = await startRelay(port, dataDir);
   const editors: Editor[] = Array.from({ length: CLIENTS }, (_, index) => {
     const doc = new Y.Doc();
     return { index, doc, text: doc.getText('title'), provider: makeProvider(port, doc), live: [], next: 0, offlineUntil: 0 };
   });
   let failed = false;
+  let bots: Bot[] = [];
   try {
     await waitFor(() => (editors.every((editor) => editor.provider.synced) ? null : 'not all synced'), 20_000);
+    bots = await startBots(BOTS, { url: `http://127.0.0.1:${port}`, room: ROOM, wpm: 60, seed: SEED, offlineChance: 0.1, offlineMs: [300, 3_000] });
     const until = Date.now() + SECONDS * 1000;
     const killer = (async () => {
       await sleep((SECONDS * 1000) / 2);
@@ -201,7 +217,8 @@ async function main(): Promise<void> {
 
     // Everyone back online, then wait for convergence.
     for (const editor of editors) if (!editor.provider.wsconnected && !editor.provider.shouldConnect) editor.provider.connect();
-    const docs = editors.map((editor) => editor.doc);
+    await Promise.all(bots.map((bot) => bot.halt()));
+    const docs = [...editors.map((editor) => editor.doc), ...bots.map((bot) => bot.doc)];
     const divergence = await waitFor(() => compare(docs), CONVERGE_TIMEOUT_MS);
     const fresh = new Y.Doc();
     const freshProvider = makeProvider(port, fresh);
@@ -209,6 +226,7 @@ async function main(): Promise<void> {
       () => (freshProvider.synced ? compare([docs[0], fresh]) : 'fresh client not synced'),
       CONVERGE_TIMEOUT_MS,
     );
+    const botProblems = missingBotText(fresh, bots).map((missing) => `fresh client lacks a bot's paragraph: ${missing}`);
     freshProvider.destroy();
     const text = docs[0].getText('title').toString();
     const tokenProblems = checkTokens(text);
@@ -219,18 +237,22 @@ async function main(): Promise<void> {
         `      edits ${counts.inserts + counts.deletes} (inserts ${counts.inserts}, deletes ${counts.deletes})`,
         `      tokens inserted ${inserted.size}, deleted ${deleted.size}, surviving ${surviving}, present ${text.match(TOKEN)?.length ?? 0}`,
         `      disconnects ${counts.disconnects}, relay kill -9 + restart ${counts.relayKills}`,
+        `      bots ${bots.length}: ${bots.reduce((sum, bot) => sum + bot.stats.characters, 0)} characters in ${bots.reduce((sum, bot) => sum + bot.paragraphs.length, 0)} paragraphs, ${bots.reduce((sum, bot) => sum + bot.stats.offlineSpells, 0)} offline spells`,
         `      final length ${text.length} characters`,
       ].join('\n'),
     );
-    const problems = [divergence, freshProblem && `fresh client: ${freshProblem}`, ...tokenProblems].filter(Boolean);
+    const problems = [divergence, freshProblem && `fresh client: ${freshProblem}`, ...tokenProblems, ...botProblems].filter(Boolean);
     if (counts.relayKills !== 1) problems.push('the relay was not killed and restarted');
     if (problems.length) {
       failed = true;
       console.error(`soak: FAILED (seed ${SEED}):\n  ${problems.slice(0, 20).join('\n  ')}`);
     } else {
-      console.log('soak: passed: all replicas and a fresh client equal (text and state vector), every surviving token exactly once, every deleted one gone');
+      console.log(
+        "soak: passed: all replicas (bots' too) and a fresh client equal (text and state vector), every surviving token exactly once, every deleted one gone, every bot paragraph there",
+      );
     }
   } finally {
+    for (const bot of bots) bot.stop();
     for (const editor of editors) editor.provider.destroy();
     relay.kill('SIGTERM');
     await exited(relay);
