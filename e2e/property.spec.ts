@@ -12,7 +12,7 @@
  * Steps run one after another, but none waits for the others to see it:
  * peers act on replicas that are behind, and cut actors on stale ones.
  */
-import { cut, expectConverged, heal, seededRandom, test, type, type Actor, type CaretTarget } from '../testing';
+import { cut, expectConverged, heal, renderDocument, seededRandom, test, type, type Actor, type CaretTarget } from '../testing';
 
 /**
  * `npm test` runs a pinned seed, so CI is not a lottery: its first 16 steps type, press Enter, bold,
@@ -123,7 +123,14 @@ test('P1: a random schedule of typing, Enter, bold, undo, cuts and relay restart
     // The run did real work: something was typed, so the check above had tokens to count.
     if (present.length === 0) throw new Error('the schedule typed nothing');
   } catch (error) {
-    if (error instanceof Error) error.message = `PROPERTY_SEED=${SEED} PROPERTY_STEPS=${STEPS} replays this schedule.\n${error.message}`;
+    if (!(error instanceof Error)) throw error;
+    let fresh = '';
+    if (error.message.includes('replicas still differ')) {
+      // What the relay holds, as a tab opened now renders it: tells a replica that went wrong from one left behind.
+      const [newcomer] = await actors(1, { names: ['Newcomer'] }).catch(() => [null]);
+      if (newcomer) fresh = `\n\nA tab opened now (from the relay) shows:\n${renderDocument(await newcomer.document()).join('\n')}`;
+    }
+    error.message = `PROPERTY_SEED=${SEED} PROPERTY_STEPS=${STEPS} replays this schedule.\n${error.message}${fresh}`;
     throw error;
   }
 });
