@@ -149,6 +149,11 @@ export function createMetrics() {
     help: 'Unexpected errors while handling a frame or a socket event: that socket closed with 1011, the relay carried on',
     registers: [registry],
   });
+  const compactSyncs = tally(
+    registry,
+    'concord_compact_syncs_total',
+    'Sync step 2 answers sent as a deflated V2 update, to clients that asked for it (?sync=v2z); the others get V1',
+  );
   const throttledMs = tally(registry, 'concord_throttled_ms_total', 'Milliseconds sockets spent paused by the rate limit (backpressure: the relay stops reading them)');
   const updatesHeld = new Counter({
     name: 'concord_updates_held_total',
@@ -285,6 +290,7 @@ export function createMetrics() {
     duplicateUpdates,
     trimmedUpdates,
     handlerErrors,
+    compactSyncs,
     throttledMs,
     redisConnected,
     redisMessages,

@@ -12,12 +12,13 @@
  *   replies may come as type 4 (SyncReply), and updates are answered with a
  *   type 8 SyncStatus frame.
  */
+import { inflateRawSync } from 'node:zlib';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, isUpdateFrame, readSavedBody, readSyncBody } from '../../src/protocol/codec';
-import { MessageType, SyncStep } from '../../src/protocol/constants';
+import { COMPACT_SYNC, MessageType, SYNC_QUERY_PARAM, SyncStep } from '../../src/protocol/constants';
 
 export type Dialect = 'y-websocket' | 'hocuspocus';
 
@@ -34,6 +35,8 @@ export interface LoadClientOptions {
   dialect: Dialect;
   /** Keep a Y.Doc and apply everything received (for verification and cold loads). */
   keepDoc?: boolean;
+  /** Concord's compact sync: the URL asks `sync=v2z` and the step 2 is a raw-deflated V2 update (docs/PROTOCOL.md). */
+  compactSync?: boolean;
   /** Called for every sync update (not step 2) received, with performance.now() at arrival. */
   onUpdate?: (update: Uint8Array, receivedAt: number) => void;
   /** Called for every acknowledgement: Concord's `saved` (count of committed frames) or Hocuspocus' SyncStatus (count of statuses so far). */
@@ -72,7 +75,7 @@ export class LoadClient {
       this.prefix = null;
     }
     this.synced = new Promise((resolve) => (this.resolveSynced = resolve));
-    this.socket = new WebSocket(options.url);
+    this.socket = new WebSocket(options.compactSync ? `${options.url}${options.url.includes('?') ? '&' : '?'}${SYNC_QUERY_PARAM}=${COMPACT_SYNC}` : options.url);
     this.socket.binaryType = 'nodebuffer';
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
@@ -191,7 +194,8 @@ export class LoadClient {
         this.send(encodeSyncStep2(this.doc ? Y.encodeStateAsUpdate(this.doc, payload) : EMPTY_UPDATE));
         return;
       case SyncStep.step2:
-        if (this.doc) Y.applyUpdate(this.doc, payload, 'relay');
+        if (this.doc && this.options.compactSync) Y.applyUpdateV2(this.doc, inflateRawSync(payload), 'relay');
+        else if (this.doc) Y.applyUpdate(this.doc, payload, 'relay');
         this.step2Received++;
         if (this.step2Received === 1) {
           this.syncedAt = performance.now();

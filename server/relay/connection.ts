@@ -78,6 +78,8 @@ export class Connection {
     public target: Room,
     /** The client asked for `saved` acks (`?acks=1`). */
     readonly wantsAcks: boolean,
+    /** The client asked for its sync step 2 as a deflated V2 update (`?sync=v2z`, COMPACT_SYNC). */
+    readonly compactSync: boolean,
     private readonly metrics: Metrics,
     /** Editor, or viewer (a protected room opened with its view key). */
     readonly role: Role,

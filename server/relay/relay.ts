@@ -16,7 +16,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ACKS_QUERY_PARAM, CloseCode, KEY_QUERY_PARAM, Paths, isValidRoomId, type Role } from '../../src/protocol/constants';
+import { ACKS_QUERY_PARAM, COMPACT_SYNC, CloseCode, KEY_QUERY_PARAM, Paths, SYNC_QUERY_PARAM, isValidRoomId, type Role } from '../../src/protocol/constants';
 import type { Access } from '../access/access';
 import type { Config } from '../config';
 import type { Logger } from '../log';
@@ -129,16 +129,24 @@ export function attachRelay(
       return deny(503, `the relay holds ${limits.maxRoomsLoaded} rooms, all in use; try again later`, { room });
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      onConnection(ws, room, url.searchParams.get(ACKS_QUERY_PARAM) === '1', routed?.role ?? decision.role, ip, routed);
+      const options = { wantsAcks: url.searchParams.get(ACKS_QUERY_PARAM) === '1', compactSync: url.searchParams.get(SYNC_QUERY_PARAM) === COMPACT_SYNC };
+      onConnection(ws, room, options, routed?.role ?? decision.role, ip, routed);
     });
   });
 
   /** Shared by every socket: the limit is the same for all, each socket keeps only its own two numbers. */
   const rateLimit: RateLimit = { burst: limits.rateLimitBurst, perSecond: limits.rateLimitPerS };
 
-  function onConnection(ws: WebSocket, roomName: string, wantsAcks: boolean, role: Role, ip: string, routed: ReturnType<Partitions['route']> = null): void {
+  function onConnection(
+    ws: WebSocket,
+    roomName: string,
+    { wantsAcks, compactSync }: { wantsAcks: boolean; compactSync: boolean },
+    role: Role,
+    ip: string,
+    routed: ReturnType<Partitions['route']> = null,
+  ): void {
     const room = rooms.open(roomName);
-    const connection = new Connection(ws, roomName, room, wantsAcks, metrics, role, ip, rateLimit);
+    const connection = new Connection(ws, roomName, room, wantsAcks, compactSync, metrics, role, ip, rateLimit);
     connections.add(connection);
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     metrics.connections.set(connections.size);

@@ -17,6 +17,7 @@ import { shareKeyParams } from './access';
 import { isSeeded, seedUpdate } from '../protocol/seed';
 import { instrumentedSocketClass } from './instrumentedSocket';
 import { sendBigChangesInPieces } from './piecewiseSending';
+import { COMPACT_SYNC_PARAMS, readCompactSync } from './compactSync';
 import { SELECTION_STORAGE_ORIGIN } from './origins';
 import { SaveTracker, type EditTiming, type SaveState } from './saveTracker';
 import { RelayCopies, type RelayCopiesStatus } from './relayCopies';
@@ -134,7 +135,8 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
   const provider = new WebsocketProvider(serverUrl, room, doc, {
     connect: false,
     disableBc: true, // tabs talk through the relay only: a same-origin BroadcastChannel would bypass it (and the offline switch)
-    params: { [ACKS_QUERY_PARAM]: '1', ...shareKeyParams() }, // the share key of a protected document, if any
+    // Acks, compact sync (the document arrives as a deflated V2 update: compactSync.ts), the share key of a protected document if any.
+    params: { [ACKS_QUERY_PARAM]: '1', ...COMPACT_SYNC_PARAMS, ...shareKeyParams() },
     WebSocketPolyfill: instrumentedSocketClass({
       delayMs: () => delayMs,
       sending: (frame) => {
@@ -144,6 +146,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     }),
   });
   sendBigChangesInPieces(provider); // a paste or an offline backlog of megabytes travels as many small updates
+  readCompactSync(provider); // the relay's step 2 arrives as a deflated V2 update (asked for in params above)
   (provider.messageHandlers as MessageHandler[])[MessageType.saved] = (_encoder, decoder) => {
     const ack = readSavedBody(decoder);
     relayStateVector = Y.decodeStateVector(ack.stateVector);

@@ -1,0 +1,128 @@
+/**
+ * Compact sync (docs/PROTOCOL.md): a client that asks with `?sync=v2z` gets
+ * the relay's sync step 2 as a raw-deflated Yjs V2 update, at most half the V1
+ * bytes; a client that does not ask (a stock y-websocket provider, a raw
+ * client) gets V1, as before. The tab's own reader (src/collab/compactSync.ts)
+ * is run here in a WebsocketProvider in Node.
+ */
+import { inflateRawSync } from 'node:zlib';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMPACT_SYNC_PARAMS, readCompactSync } from '../../src/collab/compactSync';
+import { encodeSyncStep1, readFrame } from '../../src/protocol/codec';
+import { COMPACT_SYNC, SYNC_QUERY_PARAM, SyncStep } from '../../src/protocol/constants';
+import { RawClient, readMetric, startTestRelay, type TestRelay } from './testing';
+
+let relay: TestRelay;
+const clients: RawClient[] = [];
+const providers: WebsocketProvider[] = [];
+
+beforeEach(async () => {
+  relay = await startTestRelay();
+});
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const provider of providers.splice(0)) provider.destroy();
+  await relay.stop();
+});
+
+const WORDS = 'the relay keeps every edit a tab makes and sends it to everyone else in the room while the document stays in sync'.split(' ');
+
+/** Writes 1,500 lines of plausible text into `room` as one writer (in 15 updates, acked), and returns the writer's state. */
+async function writeDocument(room: string): Promise<Y.Doc> {
+  const writer = new RawClient(relay.wsUrl(room));
+  clients.push(writer);
+  await writer.opened;
+  const text = writer.doc.getText('title');
+  let x = 7;
+  for (let batch = 0; batch < 15; batch++) {
+    writer.doc.transact(() => {
+      for (let line = batch * 100; line < (batch + 1) * 100; line++) {
+        const words: string[] = [];
+        for (let w = 0; w < 14; w++) {
+          x = (x * 1103515245 + 12345) >>> 0;
+          words.push(WORDS[x % WORDS.length]);
+        }
+        text.insert(text.length, `${line + 1}. ${words.join(' ')}\n`);
+      }
+    });
+  }
+  // 15 updates (and the step 2 the writer answered the relay's step 1 with, if it came first).
+  await writer.until(() => (writer.acks.at(-1)?.committedUpdateFrames ?? 0) >= 15, 'every line to be saved', 10_000);
+  return writer.doc;
+}
+
+/** Opens a raw socket (no automatic sync), sends an empty step 1 and returns the payload of the step 2 answer. */
+async function step2Payload(room: string, query: string): Promise<Uint8Array> {
+  const client = new RawClient(relay.wsUrl(room, query), { sync: false });
+  clients.push(client);
+  await client.opened;
+  client.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+  const isStep2 = (frame: Uint8Array) => {
+    const decoded = readFrame(frame);
+    return decoded.type === 'sync' && decoded.step === SyncStep.step2;
+  };
+  await client.until(() => client.received.some(isStep2), 'the step 2');
+  const decoded = readFrame(client.received.find(isStep2)!);
+  if (decoded.type !== 'sync') throw new Error('unreachable');
+  return decoded.payload;
+}
+
+describe('compact sync', () => {
+  it('C1: a client asking ?sync=v2z gets its step 2 as a deflated V2 update: the whole document, at most half the V1 bytes', async () => {
+    const written = await writeDocument('c1');
+    const compact = await step2Payload('c1', `${SYNC_QUERY_PARAM}=${COMPACT_SYNC}`);
+    const v1 = await step2Payload('c1', '');
+    const doc = new Y.Doc();
+    Y.applyUpdateV2(doc, inflateRawSync(compact));
+    expect(doc.getText('title').toString()).toBe(written.getText('title').toString());
+    expect(compact.byteLength).toBeLessThanOrEqual(v1.byteLength / 2);
+    expect(await readMetric(`http://127.0.0.1:${relay.concord.port}`, 'concord_compact_syncs_total')).toBe(1);
+  });
+
+  it('C2: clients that do not ask get V1: a raw client, and a stock y-websocket provider that syncs the document', async () => {
+    const written = await writeDocument('c2');
+    const v1 = await step2Payload('c2', 'acks=1');
+    const raw = new Y.Doc();
+    Y.applyUpdate(raw, v1); // V1: throws or loses text if it were V2 or deflated
+    expect(raw.getText('title').toString()).toBe(written.getText('title').toString());
+
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(`ws://127.0.0.1:${relay.concord.port}/ws`, 'c2', doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    providers.push(provider);
+    await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+    expect(doc.getText('title').toString()).toBe(written.getText('title').toString());
+    expect(await readMetric(`http://127.0.0.1:${relay.concord.port}`, 'concord_compact_syncs_total')).toBe(0);
+  });
+
+  it('C3: the tab\'s reader (readCompactSync) syncs through compact sync, then edits both ways as usual', async () => {
+    const written = await writeDocument('c3');
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(`ws://127.0.0.1:${relay.concord.port}/ws`, 'c3', doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      params: { ...COMPACT_SYNC_PARAMS },
+    });
+    providers.push(provider);
+    readCompactSync(provider, (error) => {
+      throw error;
+    });
+    await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+    expect(doc.getText('title').toString()).toBe(written.getText('title').toString());
+    expect(await readMetric(`http://127.0.0.1:${relay.concord.port}`, 'concord_compact_syncs_total')).toBe(1);
+    // Live edits stay V1 both ways.
+    doc.getText('title').insert(0, 'tab: ');
+    const writer = clients[0];
+    await writer.until(() => writer.doc.getText('title').toString().startsWith('tab: '), 'the writer to see the tab');
+    writer.doc.getText('title').insert(0, 'writer. ');
+    await new Promise<void>((resolve) => {
+      const check = () => (doc.getText('title').toString().startsWith('writer. tab: ') ? resolve() : setTimeout(check, 20));
+      check();
+    });
+  });
+});
