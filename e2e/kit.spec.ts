@@ -63,7 +63,7 @@ test('KIT3 delay: with 400 ms each way, the relay\'s ack of a keystroke takes at
   expect(alice.network.stats.framesToServer).toBeGreaterThan(0);
 });
 
-test('KIT4 kill and restart: the relay really dies (health check fails, tabs go offline); restarted on its data, a new tab reads what was saved', async ({ actors, relay }) => {
+test('KIT4 kill and restart: the relay really dies (its health check fails); restarted on its data directory, a new tab reads what a closed tab had saved', async ({ actors, relay }) => {
   const [alice] = await actors(1);
   await type(alice, 'before-the-crash ');
   await alice.waitSaved();
