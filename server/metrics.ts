@@ -149,6 +149,11 @@ export function createMetrics() {
     help: 'Unexpected errors while handling a frame or a socket event: that socket closed with 1011, the relay carried on',
     registers: [registry],
   });
+  const storageSyncs = tally(
+    registry,
+    'concord_storage_syncs_total',
+    'fsyncs of the write-ahead log after commits (each covers every commit made while the previous ran; acks follow them)',
+  );
   const compactSyncs = tally(
     registry,
     'concord_compact_syncs_total',
@@ -290,6 +295,7 @@ export function createMetrics() {
     duplicateUpdates,
     trimmedUpdates,
     handlerErrors,
+    storageSyncs,
     compactSyncs,
     throttledMs,
     redisConnected,

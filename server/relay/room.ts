@@ -37,6 +37,14 @@ export type RoomLimits = Pick<
   'maxAwarenessBytes' | 'maxAwarenessClientsPerSocket' | 'maxUpdateStructs' | 'maxPendingUpdates' | 'pendingUpdateTimeoutMs'
 >;
 
+/** What one commit covers for a room's acks (Room.commitPoint). */
+export interface CommitPoint {
+  /** Per socket waiting for an ack: its frames that commit holds. */
+  frames: Map<Connection, number>;
+  /** The document's state vector when it was made. */
+  stateVector: Uint8Array;
+}
+
 /** Where a room sends its updates to be stored; calls `room.afterCommit()` once they are durable. */
 export interface UpdateSink {
   /** `edit`: who history credits the update to, and whether it only moved stored carets (server/history/updateAuthor.ts). */
@@ -390,21 +398,37 @@ export class Room implements ClusterRoom {
   }
 
   /**
-   * Called by storage once every update queued so far is committed: ack the
-   * senders (all they sent, unless REPLICATION_ACKS also waits for other relays:
-   * then the cluster acks the rest through `ackSaved` once they hold it).
+   * What a commit of everything queued so far covers: per socket waiting for
+   * an ack, the frames it may ack, and the document's state vector then; null
+   * if no socket waits. Taken when the commit is made, used when it is durable
+   * (frames that arrive meanwhile are not in it).
    */
-  afterCommit(appended: number): void {
-    this.logLength += appended;
-    let stateVector: Uint8Array | null = null;
+  commitPoint(): CommitPoint | null {
+    let frames: Map<Connection, number> | null = null;
     for (const connection of this.connections) {
       const ackable = connection.ackableFrames;
       if (!connection.wantsAcks || connection.updateFramesAcked >= ackable) continue;
+      (frames ??= new Map()).set(connection, ackable);
+    }
+    return frames ? { frames, stateVector: Y.encodeStateVector(this.doc) } : null;
+  }
+
+  /**
+   * Called by storage once every update queued up to `point` is durable: ack
+   * the senders (all they sent up to it, unless REPLICATION_ACKS also waits for
+   * other relays: then the cluster acks the rest through `ackSaved` once they
+   * hold it). Without a point (undefined), the commit is the present.
+   */
+  afterCommit(appended: number, point: CommitPoint | null | undefined = undefined): void {
+    this.logLength += appended;
+    const covered = point === undefined ? this.commitPoint() : point;
+    if (!covered) return;
+    for (const [connection, ackable] of covered.frames) {
+      if (!this.connections.has(connection) || connection.updateFramesAcked >= ackable) continue;
       const saved = this.bus.committed(connection, ackable);
       if (saved <= connection.updateFramesAcked) continue;
-      stateVector ??= Y.encodeStateVector(this.doc);
       connection.updateFramesAcked = saved;
-      connection.send(encodeSaved(saved, stateVector));
+      connection.send(encodeSaved(saved, covered.stateVector));
     }
   }
 

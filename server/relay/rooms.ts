@@ -27,9 +27,11 @@ export class Rooms implements RoomDirectory {
     /** The other relays (server/cluster/); by default none. */
     private readonly cluster: ClusterLink = nullCluster('local'),
   ) {
-    this.batcher = new WriteBatcher(storage, metrics, log, (room, appended) => {
+    this.batcher = new WriteBatcher(storage, metrics, log, (room, appended, point) => {
+      // A room unloaded while its last commit's fsync ran: it was compacted (durably) and destroyed; nobody waits.
+      if (this.rooms.get(room.name) !== room) return;
       try {
-        room.afterCommit(appended);
+        room.afterCommit(appended, point);
         if (room.logLength >= this.config.compactAfterUpdates) this.compact(room);
       } catch (error) {
         // One room's trouble must not stop the acks of the others (or the process).

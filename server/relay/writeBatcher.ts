@@ -9,7 +9,14 @@ import type { EditMeta } from '../history/updateAuthor';
 import type { AppendEntry, Storage } from '../storage/storage';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
-import type { Room, UpdateSink } from './room';
+import type { CommitPoint, Room, UpdateSink } from './room';
+
+/** A room's part of a commit whose fsync is still running: acked (from `point`) once it is durable. */
+interface AwaitingSync {
+  room: Room;
+  appended: number;
+  point: CommitPoint | null;
+}
 
 const RETRY_AFTER_FAILURE_MS = 1_000;
 
@@ -25,9 +32,16 @@ export class WriteBatcher implements UpdateSink {
     private readonly storage: Storage,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    /** Called per room after its queued updates are durable. */
-    private readonly onCommitted: (room: Room, appended: number) => void,
+    /**
+     * Called per room after its queued updates are durable, with what that
+     * commit covers (`point`: the frames and state vector acks may name; undefined: read them now).
+     */
+    private readonly onCommitted: (room: Room, appended: number, point: CommitPoint | null | undefined) => void,
   ) {}
+
+  /** Committed, fsync not done yet (the one running covers `syncing`, the next one these). */
+  private awaitingSync: AwaitingSync[] = [];
+  private syncing = false;
 
   enqueue(room: Room, update: Uint8Array | null, edit?: EditMeta): void {
     if (update) this.entries.push({ room: room.name, update, at: Date.now(), author: edit?.author ?? null, quiet: edit?.quiet ?? false });
@@ -47,8 +61,12 @@ export class WriteBatcher implements UpdateSink {
     if (this.rooms.size === 0) return true;
     const entries = this.entries;
     const rooms = this.rooms;
+    // With a storage that can sync apart (SQLite), the commit here is without fsync (microseconds,
+    // and it survives kill -9); the fsync runs on the thread pool and the acks wait for it.
+    const deferred = this.storage.appendUnsynced !== undefined && this.storage.sync !== undefined;
     try {
-      this.storage.append(entries);
+      if (deferred) this.storage.appendUnsynced!(entries);
+      else this.storage.append(entries);
     } catch (error) {
       // Keep everything queued: nothing was acked, and the retry commits it all.
       this.metrics.storageErrors.inc();
@@ -61,8 +79,39 @@ export class WriteBatcher implements UpdateSink {
     this.rooms = new Map();
     this.metrics.storageCommits.inc();
     this.metrics.updatesPersisted.inc(entries.length);
-    for (const [room, appended] of rooms) this.onCommitted(room, appended);
+    if (!deferred) {
+      for (const [room, appended] of rooms) this.onCommitted(room, appended, undefined);
+      return true;
+    }
+    // What each room's acks may say is fixed now: frames that arrive during the fsync are not in this commit.
+    for (const [room, appended] of rooms) this.awaitingSync.push({ room, appended, point: room.commitPoint() });
+    this.syncNext();
     return true;
+  }
+
+  /**
+   * Group commit: one fsync at a time; the commits made while it runs are
+   * covered by the next one, started when it returns. Acks follow the fsync.
+   * A failed fsync is retried (nothing it covers is acked until one succeeds).
+   */
+  private syncNext(): void {
+    if (this.syncing || this.awaitingSync.length === 0) return;
+    const batch = this.awaitingSync;
+    this.awaitingSync = [];
+    this.syncing = true;
+    this.storage.sync!((error) => {
+      this.syncing = false;
+      if (error) {
+        this.metrics.storageErrors.inc();
+        this.log.error({ err: error, rooms: batch.length }, 'storage fsync failed; will retry');
+        this.awaitingSync = batch.concat(this.awaitingSync);
+        setTimeout(() => this.syncNext(), RETRY_AFTER_FAILURE_MS).unref();
+        return;
+      }
+      this.metrics.storageSyncs.inc();
+      for (const { room, appended, point } of batch) this.onCommitted(room, appended, point);
+      this.syncNext();
+    });
   }
 
 }

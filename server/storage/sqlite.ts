@@ -7,7 +7,7 @@
  * is one fsync per tick, not per keystroke.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HistoryStore, type HistoryOptions } from '../history/historyStore';
 import type { AppendEntry, LoggedUpdate, Storage, StoredRoom } from './storage';
@@ -59,6 +59,12 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
      ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
   );
   const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE room = ?');
+  // appendUnsynced: that one transaction commits without SQLite's fsync; `sync` fsyncs the WAL
+  // on libuv's thread pool instead. Every other transaction (and checkpoint) stays FULL.
+  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+  const syncFull = db.prepare('PRAGMA synchronous = FULL');
+  let walFd: number | null = null;
+  let closed = false;
 
   const loadLog = (room: string): LoggedUpdate[] =>
     selectLog.all(room).map((row) => ({ update: new Uint8Array(row.data), at: row.at, author: row.author, quiet: row.quiet === 1 }));
@@ -91,6 +97,30 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     append(entries) {
       if (entries.length > 0) appendAll(entries);
     },
+    appendUnsynced(entries) {
+      if (entries.length === 0) return;
+      syncNormal.run();
+      try {
+        appendAll(entries);
+      } finally {
+        syncFull.run();
+      }
+    },
+    sync(done) {
+      // An in-memory database has nothing to sync; a closed one was synced by closing (SQLite checkpoints and fsyncs).
+      if (file === ':memory:' || closed) {
+        queueMicrotask(() => done(null));
+        return;
+      }
+      try {
+        // The WAL of a database in WAL mode stays (same inode) while it is open: one descriptor for every fsync.
+        walFd ??= openSync(`${file}-wal`, 'r');
+      } catch (error) {
+        queueMicrotask(() => done(error as Error));
+        return;
+      }
+      fsync(walFd, (error) => done(closed ? null : error));
+    },
     compact(room, state) {
       compactRoom(room, state);
     },
@@ -101,6 +131,9 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     close() {
       history.close();
       db.close();
+      closed = true;
+      if (walFd !== null) closeSync(walFd);
+      walFd = null;
     },
   };
 }

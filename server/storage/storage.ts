@@ -6,9 +6,11 @@
  * updates appended since. Loading applies the snapshot, then the log in order.
  * An adapter that keeps history (server/history/) moves the log into it when
  * compacting, in the same transaction, so the past survives compaction.
- * Every method is synchronous: the default adapter is embedded SQLite, whose
- * commits take microseconds, and a synchronous commit is what lets the relay
- * send `saved` knowing the bytes are on disk.
+ * Every method but `sync` is synchronous: the default adapter is embedded
+ * SQLite, whose commits take microseconds without their fsync. The relay's
+ * write batcher commits with `appendUnsynced` and sends `saved` only after
+ * `sync` (the fsync, on libuv's thread pool) called back: the ack still means
+ * the bytes are on disk, and the event loop does not wait for the disk.
  */
 import type { HistoryStore } from '../history/historyStore';
 
@@ -45,6 +47,16 @@ export interface Storage {
   load(room: string): StoredRoom;
   /** Appends every entry in ONE transaction: after it returns, all are durable; if it throws, none are. */
   append(entries: readonly AppendEntry[]): void;
+  /**
+   * Optional, with `sync`: appends every entry in ONE transaction that, when
+   * it returns, is committed and survives the process being killed (it is in
+   * the OS), but is durable against power loss only once a later `sync` has
+   * called back without error. Lets the relay take the fsync off its event
+   * loop (server/relay/writeBatcher.ts); `append` stays durable on return.
+   */
+  appendUnsynced?(entries: readonly AppendEntry[]): void;
+  /** Makes every transaction committed so far durable (fsync, off the event loop); `done` runs after. */
+  sync?(done: (error: Error | null) => void): void;
   /**
    * Replaces a room's snapshot with `state` and drops the log it covers, in one
    * transaction. `state` must contain every update appended so far.
