@@ -7,6 +7,7 @@
  * awareness → rich-text rules → React.
  */
 import { withCursors, withYHistory, withYjs } from '@slate-yjs/core';
+import { withCaretSentOnMove } from './caretPresence';
 import { createEditor, Editor } from 'slate';
 import { withReact } from 'slate-react';
 import type { Awareness } from 'y-protocols/awareness';
@@ -46,7 +47,8 @@ export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user
   };
   history.undoManager.trackedOrigins.add(BIG_PASTE_ORIGIN); // a big paste's middle blocks are this user's edit
   trackRestores(history.undoManager, doc); // restoring a version or importing a file is undone like an edit (src/history/)
-  const cursors = withCursors(history, awareness, { cursorDataField: 'user', data: user });
+  // The caret goes to presence when it moves, not after every peer's keystroke (caretPresence.ts).
+  const cursors = withCaretSentOnMove(withCursors(history, awareness, { cursorDataField: 'user', data: user }));
   const editor = withBigPaste(withReact(withRichText(cursors))) as ConcordEditor;
   // Big documents: slate-react groups the body's blocks into nested chunks and
   // re-renders only the chunk a change touched (not every block), and each
