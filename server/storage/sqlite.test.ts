@@ -57,3 +57,52 @@ it('S5: kill -9 during a stream of batches leaves a loadable store of whole batc
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * S6, the relay's own path (server/relay/writeBatcher.ts): each batch is
+ * committed with appendUnsynced, then fsynced with sync before it counts as
+ * acked. Killed mid-stream, the store opens and holds whole batches, at least
+ * every one whose sync had called back.
+ */
+it('S6: kill -9 during appendUnsynced + sync batches leaves a loadable store with every synced batch, whole', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'concord-crash-'));
+  const file = join(dir, 'concord.sqlite');
+  try {
+    const writer = `
+      import { openSqliteStorage } from ${JSON.stringify(join(import.meta.dirname, 'sqlite.ts'))};
+      import * as Y from 'yjs';
+      const storage = openSqliteStorage(${JSON.stringify(file)});
+      const doc = new Y.Doc();
+      const pending = [];
+      doc.on('update', (update) => pending.push({ room: 'crash', update }));
+      const text = doc.getText('title');
+      let synced = 0;
+      for (;;) {
+        for (let i = 0; i < ${BATCH}; i++) text.insert(text.length, 'x');
+        storage.appendUnsynced(pending.splice(0));
+        await new Promise((resolve, reject) => storage.sync((error) => (error ? reject(error) : resolve())));
+        if (++synced === 20) process.stdout.write('ready\\n');
+      }
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', writer], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    const storage = openSqliteStorage(file);
+    const stored = storage.load('crash');
+    storage.close();
+    expect(stored.updates.length).toBeGreaterThanOrEqual(20 * BATCH);
+    expect(stored.updates.length % BATCH).toBe(0);
+    expect(docFromStored(stored).getText('title').length).toBe(stored.updates.length);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
