@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAwarenessEntries, writeAwarenessEntries } from '../../src/protocol/awarenessEntries';
 import { encodeAwareness } from '../../src/protocol/codec';
+import { sendOwnPresenceOnly } from '../../src/collab/ownPresenceOnly';
 import { MessageType } from '../../src/protocol/constants';
 import { RawClient, startTestRelay, type TestRelay } from './testing';
 
@@ -96,5 +97,39 @@ describe('presence echoes', () => {
     const writerEntries = entriesSeen(observer).filter((entry) => entry.startsWith(`${writer.doc.clientID}@`));
     expect(writerEntries).toEqual([...new Set(writerEntries)]); // each clock once
     expect(writerEntries.at(-1)).toBe(`${writer.doc.clientID}@${lastClock}`);
+  });
+
+  it("R-ECHO3: a Concord tab's provider sends its own presence and never a peer's back", async () => {
+    relay = await startTestRelay();
+    const writer = stock('own-only');
+    const sent: Uint8Array[] = [];
+    class CountingSocket extends WebSocket {
+      send(data: Uint8Array, ...rest: unknown[]): void {
+        sent.push(new Uint8Array(data));
+        (super.send as (...args: unknown[]) => void)(data, ...rest);
+      }
+    }
+    const tab = new WebsocketProvider(relay.wsUrl('own-only', '').replace(/\/[^/]+$/, ''), 'own-only', new Y.Doc(), {
+      WebSocketPolyfill: CountingSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    closers.push(() => tab.destroy());
+    sendOwnPresenceOnly(tab);
+    const observer = raw('own-only');
+    await Promise.all([writer, tab].map((provider) => new Promise((resolve) => provider.once('sync', resolve))));
+    for (let i = 0; i < 10; i++) writer.awareness.setLocalStateField('selection', { at: i });
+    const lastClock = writer.awareness.meta.get(writer.doc.clientID)!.clock;
+    await new Promise<void>((resolve) => {
+      const check = () => (tab.awareness.meta.get(writer.doc.clientID)?.clock === lastClock ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    tab.awareness.setLocalStateField('user', { name: 'Tab' });
+    const tabState = `${tab.doc.clientID}@${tab.awareness.meta.get(tab.doc.clientID)!.clock}`;
+    await observer.until(() => entriesSeen(observer).includes(tabState), "the tab's own state");
+    const sentEntries = sent
+      .filter((frame) => frame[0] === MessageType.awareness)
+      .flatMap((frame) => readAwarenessEntries(frame.subarray(frameHeaderLength(frame))).map(({ clientId }) => clientId));
+    expect(sentEntries).toContain(tab.doc.clientID);
+    expect(sentEntries.filter((id) => id !== tab.doc.clientID)).toEqual([]);
   });
 });

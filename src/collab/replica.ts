@@ -18,6 +18,7 @@ import { isSeeded, seedUpdate } from '../protocol/seed';
 import { instrumentedSocketClass } from './instrumentedSocket';
 import { sendBigChangesInPieces } from './piecewiseSending';
 import { COMPACT_SYNC_PARAMS, readCompactSync } from './compactSync';
+import { sendOwnPresenceOnly } from './ownPresenceOnly';
 import { SELECTION_STORAGE_ORIGIN } from './origins';
 import { SaveTracker, type EditTiming, type SaveState } from './saveTracker';
 import { RelayCopies, type RelayCopiesStatus } from './relayCopies';
@@ -147,6 +148,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
   });
   sendBigChangesInPieces(provider); // a paste or an offline backlog of megabytes travels as many small updates
   readCompactSync(provider); // the relay's step 2 arrives as a deflated V2 update (asked for in params above)
+  sendOwnPresenceOnly(provider); // peers' presence is not sent back to the relay (ownPresenceOnly.ts)
   (provider.messageHandlers as MessageHandler[])[MessageType.saved] = (_encoder, decoder) => {
     const ack = readSavedBody(decoder);
     relayStateVector = Y.decodeStateVector(ack.stateVector);
