@@ -5,9 +5,6 @@
  */
 import { cleanName, isPresenceUser, type PresenceUser } from '../protocol/presence';
 
-// Old import path of these, kept while in-flight code still imports them from here; import from src/protocol/presence.ts.
-export { MAX_NAME_LENGTH, cleanName, peerUser } from '../protocol/presence';
-
 const STORAGE_KEY = 'concord.user';
 
 const ADJECTIVES = ['Curious', 'Brave', 'Quiet', 'Swift', 'Clever', 'Gentle', 'Bold', 'Sunny', 'Witty', 'Calm', 'Keen', 'Merry'];

@@ -10,8 +10,6 @@ import type { PresenceUser } from '../protocol/presence';
 import type { StableSelectionEditor } from './stableSelection';
 
 export type { ListType } from '../protocol/document';
-// Old import path of PresenceUser, kept while in-flight code still imports it from here; import it from src/protocol/presence.ts.
-export type { PresenceUser } from '../protocol/presence';
 
 export interface BlockElement {
   type: BlockType;
