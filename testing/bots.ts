@@ -1,6 +1,7 @@
 /**
  * Bots: headless writers for demos, soak runs and load. Each is a stock
- * y-websocket client (WebsocketProvider over `ws`, its own Y.Doc) that shows
+ * y-websocket client (WebsocketProvider over `ws`, its own Y.Doc; like a tab
+ * it sends only its own presence, src/collab/ownPresenceOnly.ts) that shows
  * in presence like a student's tab — a name and colour under `user`, a
  * slate-yjs caret under `selection` — names itself to the relay with a
  * student id (so classrooms list it, partition it and heal it like a
@@ -13,6 +14,7 @@ import type { Descendant } from 'slate';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { sendOwnPresenceOnly } from '../src/collab/ownPresenceOnly';
 import { CLASSROOM_MESSAGE, readClassroomNotice, STUDENT_QUERY_PARAM, type ClassroomNotice } from '../src/protocol/classroom';
 import { CONTENT_ROOT } from '../src/protocol/document';
 import { PRESENCE_FIELD } from '../src/protocol/presence';
@@ -120,6 +122,9 @@ export class Bot {
       const state = this.provider.awareness.getLocalState();
       if (state !== null) this.provider.awareness.setLocalState(state);
     };
+    // Like a student's tab, a bot sends its own presence only: the stock provider also sends back
+    // every peer's caret move it receives (N² frames in a class of N, which the relay drops).
+    sendOwnPresenceOnly(this.provider);
     this.provider.awareness.setLocalStateField(PRESENCE_FIELD, { name: this.name, color: this.color });
   }
 
