@@ -24,7 +24,7 @@
  * and, in changes mode, `historyChange`.
  */
 import * as Y from 'yjs';
-import { CONTENT_ROOT, TITLE_ROOT } from '../protocol/document';
+import { CONTENT_ROOT, TITLE_ROOT } from '../../protocol/document';
 
 /** Never deleted. */
 const NEVER = Number.MAX_SAFE_INTEGER;

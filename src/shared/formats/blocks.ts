@@ -4,7 +4,7 @@
  * history model renders a version. Extra leaf fields (history annotations)
  * are ignored.
  */
-import { BlockType, ListType, MARKS, MAX_LIST_INDENT, type Mark } from '../protocol/document';
+import { BlockType, ListType, MARKS, MAX_LIST_INDENT, type Mark } from '../../protocol/document';
 
 export interface DocumentLeaf {
   text: string;

@@ -28,7 +28,7 @@ import type {
 } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { toMarkdown } from 'mdast-util-to-markdown';
-import { BlockType, ListType, MAX_LIST_INDENT, type Mark } from '../protocol/document';
+import { BlockType, ListType, MAX_LIST_INDENT, type Mark } from '../../protocol/document';
 import { hasMark, isLeaf, sequenceOf, type DocumentBlock, type DocumentLeaf, type DocumentNode, type ListTree } from './blocks';
 
 /** Marks outermost first: a run sharing the outer mark is wrapped once (`**a *b***`, not `**a****b**`). */

@@ -7,7 +7,7 @@
  */
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { toHtml } from 'hast-util-to-html';
-import { BlockType } from '../protocol/document';
+import { BlockType } from '../../protocol/document';
 import { hasMark, isLeaf, sequenceOf, type DocumentBlock, type DocumentLeaf, type DocumentNode, type ListTree } from './blocks';
 
 function element(tagName: string, children: ElementContent[], properties: Element['properties'] = {}): Element {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { exportFileName, type DocumentBlock } from './blocks';
 import { blocksToHtml } from './html';
 import { blocksToMarkdown, looksLikeMarkdown, markdownToBlocks, type ImportedBlock } from './markdown';
-import { withMarkdownPaste } from '../editor/richText/markdownPaste';
+import { withMarkdownPaste } from '../../editor/richText/markdownPaste';
 import { blocksToPlainText } from './plainText';
 
 const MARK_NAMES = ['bold', 'italic', 'underline', 'code'] as const;

@@ -2,7 +2,7 @@
  * Plain-text export: one line per block, list items indented two spaces per
  * level with `- ` or their number, everything else as its text.
  */
-import { BlockType } from '../protocol/document';
+import { BlockType } from '../../protocol/document';
 import { blockText, indentOf, isLeaf, isLegacyContainer, isNumbered, type DocumentBlock, type DocumentNode } from './blocks';
 
 export function blocksToPlainText(blocks: ReadonlyArray<DocumentNode>): string {

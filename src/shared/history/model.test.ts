@@ -2,7 +2,7 @@ import { slateNodesToInsertDelta } from '@slate-yjs/core';
 import type { Descendant } from 'slate';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CONTENT_ROOT } from '../protocol/document';
+import { CONTENT_ROOT } from '../../protocol/document';
 import { HistoryModel, plainBlocks, type HistoryElement } from './model';
 
 /** Two writers taking turns; each `turn` is one version (one merged update). */
