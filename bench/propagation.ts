@@ -4,6 +4,16 @@
  * and when it appears in bob's DOM (both pages read the same clock:
  * performance.timeOrigin + performance.now()). Prints median and p99.
  *
+ * Then the path of each keystroke, stage by stage (the relay runs in this
+ * process, on the same clock): keydown in alice's page → alice's socket sends
+ * the update frame (encode: input handling, Slate, Yjs) → the relay receives
+ * it (send) → the relay hands the same frame to bob's socket (relay: decode,
+ * scan, apply, queue for storage, forward) → bob's page gets the message
+ * (deliver) → bob's DOM shows the character (apply: y-websocket, Yjs, Slate,
+ * React) → bob's next animation frame (paint). Frames are matched by their
+ * order among update frames on each socket, keystroke frames told apart from
+ * other updates (stored carets) at the relay by their ContentString.
+ *
  *   npm run bench -- propagation        (or: node --import tsx bench/propagation.ts)
  *
  * Needs a built app (npm run build) and a Chromium (see e2e/support/browser.ts).
@@ -12,7 +22,11 @@ import { chromium, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as Y from 'yjs';
 import { startConcord } from '../server/app';
+import { Connection } from '../server/relay/connection';
+import { Room } from '../server/relay/room';
+import { isUpdateFrame, updateOfFrame } from '../src/protocol/codec';
 import { loadConfig } from '../server/config';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
 
@@ -23,11 +37,18 @@ async function recordLengths(page: Page): Promise<void> {
   await page.evaluate(() => {
     const editor = document.querySelector('[data-slate-editor]')!;
     const samples: Array<[number, number]> = [];
+    const paints: number[] = [];
+    const keydowns: number[] = [];
     (window as unknown as { __samples: typeof samples }).__samples = samples;
+    (window as unknown as { __paints: typeof paints }).__paints = paints;
+    (window as unknown as { __keydowns: typeof keydowns }).__keydowns = keydowns;
+    document.addEventListener('keydown', () => keydowns.push(performance.timeOrigin + performance.now()), true);
     // (No named inner functions: tsx would wrap them in a helper the page does not have.)
-    new MutationObserver(() =>
-      samples.push([performance.timeOrigin + performance.now(), (editor.textContent ?? '').replace(/\uFEFF/g, '').length]),
-    ).observe(editor, {
+    new MutationObserver(() => {
+      samples.push([performance.timeOrigin + performance.now(), (editor.textContent ?? '').replace(/\uFEFF/g, '').length]);
+      // The frame that shows this change starts at the next animation frame.
+      requestAnimationFrame((t) => paints.push(performance.timeOrigin + t));
+    }).observe(editor, {
       subtree: true,
       childList: true,
       characterData: true,
@@ -46,20 +67,101 @@ function firstTimes(samples: Array<[number, number]>, from: number, count: numbe
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/** Page script (before the app loads): the times of update frames (sync type 0, step 2) this page's sockets send and receive. */
+const SOCKET_STAMPS = `(() => {
+  const sent = [], received = [];
+  window.__sent = sent; window.__received = received;
+  const isUpdate = (bytes) => bytes.length > 1 && bytes[0] === 0 && bytes[1] === 2;
+  const Native = window.WebSocket;
+  const send = Native.prototype.send;
+  Native.prototype.send = function (data) {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+    if (bytes && this.url.includes('/ws/') && isUpdate(bytes)) sent.push(performance.timeOrigin + performance.now());
+    return send.call(this, data);
+  };
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      if (!String(args[0]).includes('/ws/')) return;
+      this.addEventListener('message', (event) => {
+        const at = performance.timeOrigin + performance.now();
+        if (event.data instanceof ArrayBuffer && isUpdate(new Uint8Array(event.data))) received.push(at);
+      });
+    }
+  };
+})();`;
+
+/** A sync update frame (type 0, step 2: a live change), what the pages count too. */
+const isLiveUpdate = (frame: Uint8Array) => isUpdateFrame(frame) && frame[1] === 2;
+
+/** True if a Yjs update inserts text (a keystroke), not only map entries such as a stored caret. */
+function insertsText(update: Uint8Array): boolean {
+  for (const struct of Y.decodeUpdate(update).structs) if (struct instanceof Y.Item && struct.content instanceof Y.ContentString) return true;
+  return false;
+}
+
+/** Relay-side stamps (same process, same clock): per update frame from alice and to bob, in order, and which carried text. */
+function stampRelay() {
+  const fromAlice: Array<{ at: number; text: boolean; frame: Uint8Array }> = [];
+  const toBob: Array<{ at: number; frame: Uint8Array }> = [];
+  let alice: Connection | null = null;
+  let bob: Connection | null = null;
+  const receive = Room.prototype.receive;
+  Room.prototype.receive = function (this: Room, from: Connection, frame: Uint8Array) {
+    if (from === alice && isLiveUpdate(frame)) {
+      const update = updateOfFrame(frame);
+      fromAlice.push({ at: performance.timeOrigin + performance.now(), text: update !== null && insertsText(update), frame });
+    }
+    return receive.call(this, from, frame);
+  };
+  const send = Connection.prototype.send;
+  Connection.prototype.send = function (this: Connection, frame: Uint8Array) {
+    if (this === bob && isLiveUpdate(frame)) toBob.push({ at: performance.timeOrigin + performance.now(), frame });
+    return send.call(this, frame);
+  };
+  return {
+    fromAlice,
+    toBob,
+    /** Which relay sockets are whose: the first two to join, in order. */
+    setSockets(a: Connection, b: Connection) {
+      alice = a;
+      bob = b;
+    },
+    restore() {
+      Room.prototype.receive = receive;
+      Connection.prototype.send = send;
+    },
+  };
+}
+
+const stats = (values: number[]) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+};
+
 export async function benchPropagation(): Promise<void> {
+  const relayStamps = stampRelay();
   const dataDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
   const concord = await startConcord(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
   const browser = await chromium.launch({ executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS });
   try {
     const room = `bench-${Date.now().toString(36)}`;
-    const [alice, bob] = await Promise.all(
-      [0, 1].map(async () => {
-        const page = await (await browser.newContext()).newPage();
-        await page.goto(`${concord.url}/d/${room}`);
-        await page.waitForSelector('[data-slate-editor]');
-        return page;
-      }),
-    );
+    const open = async () => {
+      const page = await (await browser.newContext()).newPage();
+      await page.addInitScript(SOCKET_STAMPS);
+      await page.goto(`${concord.url}/d/${room}`);
+      await page.waitForSelector('[data-slate-editor]');
+      return page;
+    };
+    const alice = await open();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const bob = await open();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sockets = [...(concord.rooms.peek(room)?.connections ?? [])];
+    if (sockets.length !== 2) throw new Error(`expected 2 sockets in the room, found ${sockets.length}`);
+    relayStamps.setSockets(sockets[0], sockets[1]); // alice's socket joined first
+    // Count from here on both sides: the pages' frames so far (handshakes, stored carets) are not matched at the relay.
+    for (const p of [alice, bob]) await p.evaluate(() => ((window as unknown as { __sent: number[] }).__sent.length = (window as unknown as { __received: number[] }).__received.length = 0));
     await recordLengths(alice);
     await recordLengths(bob);
     await alice.click('[data-slate-editor]');
@@ -80,7 +182,46 @@ export async function benchPropagation(): Promise<void> {
       'p99 (ms)': percentile(latencies, 99).toFixed(1),
       'max (ms)': latencies.at(-1)!.toFixed(1),
     });
+
+    // The path, stage by stage, for keystrokes that can be followed through every stamp.
+    type Stamps = Array<number>;
+    const page = <T>(p: Page, name: string) => p.evaluate((n) => (window as unknown as Record<string, T>)[n], name);
+    const keydowns = await page<Stamps>(alice, '__keydowns');
+    const aliceSent = await page<Stamps>(alice, '__sent');
+    const bobReceived = await page<Stamps>(bob, '__received');
+    const bobPaints = (await page<Stamps>(bob, '__paints')).sort((a, b) => a - b);
+    const stages: Record<string, number[]> = { encode: [], send: [], relay: [], deliver: [], apply: [], paint: [], total: [] };
+    // Keystroke frames from alice, in order; each one's index among alice's sent frames and bob's received ones.
+    const textFrames = relayStamps.fromAlice.map((entry, index) => ({ ...entry, index })).filter((entry) => entry.text);
+    for (let k = 0; k < Math.min(textFrames.length, KEYSTROKES); k++) {
+      const inAt = textFrames[k];
+      const outIndex = relayStamps.toBob.findIndex((out) => out.frame === inAt.frame);
+      if (outIndex < 0) continue;
+      const keyAt = keydowns[k];
+      const sentAt = aliceSent[inAt.index];
+      const outAt = relayStamps.toBob[outIndex].at;
+      const deliverAt = bobReceived[outIndex];
+      const domAt = seen[k];
+      const paintAt = bobPaints.find((t) => t >= domAt);
+      if (![keyAt, sentAt, deliverAt, domAt, paintAt].every((t) => t !== undefined && Number.isFinite(t))) continue;
+      stages.encode.push(sentAt - keyAt);
+      stages.send.push(inAt.at - sentAt);
+      stages.relay.push(outAt - inAt.at);
+      stages.deliver.push(deliverAt - outAt);
+      stages.apply.push(domAt - deliverAt);
+      stages.paint.push(paintAt! - domAt);
+      stages.total.push(paintAt! - keyAt);
+    }
+    console.log(
+      `\nThe path of a keystroke (ms; ${stages.total.length} keystrokes followed through every stamp; pages and relay on one machine's clock). ` +
+        'encode: keydown → alice sends the frame; send: → relay receives; relay: → relay sends to bob; deliver: → bob\'s page gets it; apply: → bob\'s DOM shows it; paint: → bob\'s next animation frame.',
+    );
+    console.table(Object.fromEntries(Object.entries(stages).map(([name, values]) => {
+      const s = stats(values);
+      return [name, { 'p50 (ms)': s.p50?.toFixed(2), 'p99 (ms)': s.p99?.toFixed(2) }];
+    })));
   } finally {
+    relayStamps.restore();
     await browser.close();
     await concord.close();
     rmSync(dataDir, { recursive: true, force: true });
