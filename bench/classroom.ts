@@ -99,6 +99,16 @@ interface Figures {
   applyP50: number;
   applyP99: number;
   remoteCarets: number;
+  /** Frames the relay received from and sent to all clients, per second of the window. */
+  relayInPerSecond: number;
+  relayOutPerSecond: number;
+}
+
+/** The relay's frame counters (its /metrics). */
+async function relayFrames(url: string): Promise<{ in: number; out: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counter = (name: string) => Number(text.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1] ?? NaN);
+  return { in: counter('concord_messages_in_total'), out: counter('concord_messages_out_total') };
 }
 
 async function classOf(browser: import('@playwright/test').Browser, url: string, writers: number): Promise<Figures> {
@@ -121,6 +131,7 @@ async function classOf(browser: import('@playwright/test').Browser, url: string,
   const class_ = await Promise.all(Array.from({ length: writers }, (_, i) => startWriter(url, room, i)));
   try {
     await typing.waitForTimeout(2_000); // everyone present, carets drawn
+    const framesBefore = await relayFrames(url);
     const start = await typing.evaluate(() => performance.timeOrigin + performance.now());
     // The typist: a character every 150 ms at the end of its paragraph, for the window.
     const target = typing.locator('[data-slate-editor] [data-block-type]', { hasText: 'Tab 1:' });
@@ -130,6 +141,8 @@ async function classOf(browser: import('@playwright/test').Browser, url: string,
     const keys = Math.floor((SECONDS * 1000) / 150);
     for (let i = 0; i < keys; i++) await typing.keyboard.type('abcdefgh '[i % 9], { delay: 0 }).then(() => typing.waitForTimeout(150));
     const end = await typing.evaluate(() => performance.timeOrigin + performance.now());
+    const framesAfter = await relayFrames(url);
+    const windowSeconds = (end - start) / 1000;
     const read = (page: Page) =>
       page.evaluate(() => (window as unknown as { __class: { longtasks: [number, number][]; keydowns: number[]; sends: number[] } }).__class);
     const [t, w] = await Promise.all([read(typing), read(watching)]);
@@ -147,6 +160,8 @@ async function classOf(browser: import('@playwright/test').Browser, url: string,
       applyP50: percentile(applies, 50),
       applyP99: percentile(applies, 99),
       remoteCarets,
+      relayInPerSecond: (framesAfter.in - framesBefore.in) / windowSeconds,
+      relayOutPerSecond: (framesAfter.out - framesBefore.out) / windowSeconds,
     };
   } finally {
     for (const writer of class_) writer.stop();
@@ -174,13 +189,14 @@ export async function benchClassroom(): Promise<void> {
       `${f.typingOver50} (longest ${ms(f.typingLongest)} ms)`,
       `${ms(f.applyP50)} / ${ms(f.applyP99)}`,
       String(f.remoteCarets),
+      `${Math.round(f.relayInPerSecond)} / ${Math.round(f.relayOutPerSecond)}`,
     ]);
     report.section(
       `Classroom: ${WRITERS} writers with carets`,
       `${WRITERS} stock y-websocket clients, each typing ~${CHARS_PER_SECOND} characters a second into its own paragraph with its caret in presence, ` +
         `against a typing tab (a key every 150 ms) and a watching tab, for ${SECONDS} s. The 0-writer row is the same pair of tabs alone.`,
     );
-    report.table(['class', 'watching tab: tasks over 50 ms', 'typing tab: tasks over 50 ms', 'local apply p50 / p99 (ms)', 'carets drawn in the watching tab'], table);
+    report.table(['class', 'watching tab: tasks over 50 ms', 'typing tab: tasks over 50 ms', 'local apply p50 / p99 (ms)', 'carets drawn in the watching tab', 'relay frames in / out per second'], table);
   } finally {
     await browser.close();
     await concord.close();
