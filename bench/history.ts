@@ -200,6 +200,10 @@ function scrubCompute(model: HistoryModel): { sequential: number[]; random: numb
     model.render(seed % (model.lastIndex + 1));
     random.push(performance.now() - started);
   }
+  if (process.env.HISTORY_DEBUG) {
+    const top = sequential.map((ms, index) => [index, ms] as const).sort((x, y) => y[1] - x[1]).slice(0, 6);
+    console.log('  slowest steps (index, ms):', top.map(([i, ms]) => `${i}:${ms.toFixed(1)}`).join(' '), 'random max', Math.max(...random).toFixed(1));
+  }
   return { sequential, random };
 }
 
