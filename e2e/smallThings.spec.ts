@@ -93,7 +93,7 @@ test("the inspector's explanation says what a clock counts, and typing one chara
   expect(stated).toBeGreaterThan(0);
   await alice.editor.click();
   await alice.page.keyboard.type('a');
-  await alice.page.waitForTimeout(400); // the caret position is stored with the keystroke
+  await alice.waitSaved(); // the keystroke and the caret position stored with it are both at the relay
   const mine = alice.page.locator('[data-testid=sv-entry][data-self]');
   const before = Number(await mine.getAttribute('data-clock'));
   await alice.page.keyboard.type('b');
