@@ -180,19 +180,24 @@ export function loadLimits(env: NodeJS.ProcessEnv = process.env): RelayLimits {
   });
 }
 
-function redisUrl(env: NodeJS.ProcessEnv, name: string): string | null {
+/** An optional URL setting: null when unset or blank; a ConfigError naming the setting when it does not parse. */
+function optionalUrl(env: NodeJS.ProcessEnv, name: string, example: string): URL | null {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return null;
-  let parsed: URL;
   try {
-    parsed = new URL(raw.trim());
+    return new URL(raw.trim());
   } catch {
-    throw new ConfigError(name, `expected a URL like redis://127.0.0.1:6379, got "${raw}"`);
+    throw new ConfigError(name, `expected a URL like ${example}, got "${raw}"`);
   }
+}
+
+function redisUrl(env: NodeJS.ProcessEnv, name: string): string | null {
+  const parsed = optionalUrl(env, name, 'redis://127.0.0.1:6379');
+  if (!parsed) return null;
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new ConfigError(name, `expected a redis:// or rediss:// URL, got "${parsed.protocol}"`);
   }
-  return raw.trim();
+  return env[name]!.trim();
 }
 
 export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env): ClusterConfig {
@@ -200,12 +205,13 @@ export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env): Cluster
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(relayId)) {
     throw new ConfigError('RELAY_ID', `expected 1-64 characters from A-Z a-z 0-9 _ . -, got "${relayId}"`);
   }
+  const redis = redisUrl(env, 'REDIS_URL');
   return Object.freeze({
-    redisUrl: redisUrl(env, 'REDIS_URL'),
+    redisUrl: redis,
     relayId,
     antiEntropyIntervalMs: integer(env, 'CLUSTER_ANTI_ENTROPY_MS', 30_000, 100, 3_600_000),
     heartbeatIntervalMs: integer(env, 'CLUSTER_HEARTBEAT_MS', 5_000, 50, 600_000),
-    ...replicationConfig(env, redisUrl(env, 'REDIS_URL')),
+    ...replicationConfig(env, redis),
   });
 }
 
@@ -222,16 +228,10 @@ function replicationConfig(env: NodeJS.ProcessEnv, redis: string | null) {
 }
 
 function publicUrl(env: NodeJS.ProcessEnv, name: string): string | null {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw.trim());
-  } catch {
-    throw new ConfigError(name, `expected a URL like http://concord.school.example:1234, got "${raw}"`);
-  }
+  const parsed = optionalUrl(env, name, 'http://concord.school.example:1234');
+  if (!parsed) return null;
   if (!/^https?:$/.test(parsed.protocol) || (parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.hash) {
-    throw new ConfigError(name, `expected an http(s) origin (scheme://host[:port], no path), got "${raw}"`);
+    throw new ConfigError(name, `expected an http(s) origin (scheme://host[:port], no path), got "${env[name]}"`);
   }
   return parsed.origin;
 }
