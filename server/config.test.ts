@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Limits } from '../src/protocol/constants';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadClusterConfig, loadConfig } from './config';
 
 describe('config', () => {
   it('has documented defaults', () => {
@@ -59,5 +59,15 @@ describe('config', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as Error).message).toContain(variable);
+  });
+
+  it('reads REDIS_URL and PUBLIC_URL, and names the setting when one is not a URL of its kind', () => {
+    expect(loadClusterConfig({ REDIS_URL: ' redis://127.0.0.1:6379 ' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadClusterConfig({ REDIS_URL: '' }).redisUrl).toBeNull();
+    expect(loadConfig({ PUBLIC_URL: 'http://concord.school.example:1234/' }).publicUrl).toBe('http://concord.school.example:1234');
+    expect(() => loadClusterConfig({ REDIS_URL: 'not a url' })).toThrow(/REDIS_URL.*redis:\/\/127\.0\.0\.1:6379/);
+    expect(() => loadClusterConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL.*redis:\/\/ or rediss:\/\//);
+    expect(() => loadConfig({ PUBLIC_URL: 'school' })).toThrow(/PUBLIC_URL.*http:\/\/concord\.school\.example:1234/);
+    expect(() => loadConfig({ PUBLIC_URL: 'http://a.example/d/room' })).toThrow(ConfigError);
   });
 });
