@@ -28,6 +28,7 @@ import * as Y from 'yjs';
 import { freePort } from '../e2e/support/freePort';
 import { startBots, type Bot } from '../testing/bots';
 import { CONTENT_ROOT } from '../src/protocol/document';
+import { seededRandom } from '../testing/random';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const CLIENTS = 20;
@@ -39,18 +40,7 @@ const DISCONNECT_CHANCE_PER_EDIT = 0.01;
 const OFFLINE_MS: [number, number] = [300, 3_000];
 const CONVERGE_TIMEOUT_MS = 60_000;
 
-/** mulberry32: small, seedable, good enough to pick edits. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const rand = random(SEED);
+const rand = seededRandom(SEED); // mulberry32: the kit's and the lab's generator
 const between = ([low, high]: [number, number]) => low + rand() * (high - low);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,11 +1,5 @@
-/** mulberry32: a small seedable generator, so a schedule or a bot's choices replay from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/**
+ * The seeded generator schedules and bots draw from: mulberry32, the same one
+ * the lab runs on (src/lab/sim/rng.ts), so a seed replays a run.
+ */
+export { makeRng as seededRandom } from '../src/lab/sim/rng';

@@ -13,6 +13,7 @@ import { yTextToSlateElement } from '@slate-yjs/core';
 import * as Y from 'yjs';
 import { BlockType, CONTENT_ROOT, ListType, TITLE_ROOT } from '../../protocol/document';
 import { seedUpdate } from '../../protocol/seed';
+import { makeRng as random } from '../../lab/sim/rng'; // mulberry32: a session is a pure function of its seed
 
 export interface SessionEntry {
   update: Uint8Array;
@@ -50,18 +51,6 @@ export interface SessionOptions {
   /** Pause between steps: [min, max] ms, and the chance of a long pause (a new version). */
   stepMs?: [number, number];
   pauseChance?: number;
-}
-
-/** A small deterministic generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const WORDS = ['alpha', 'beta', 'gamma', 'δέλτα', 'epsilon', 'zeta', 'eta', 'théta', 'iota', 'kappa', '😀', 'x', ' ', '  '];
