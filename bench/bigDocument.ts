@@ -43,6 +43,7 @@ import { startConcord } from '../server/app';
 import { loadConfig } from '../server/config';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
 import { CONTENT_ROOT } from '../src/protocol/document';
+import { sentence } from './lib/sentences';
 import { fmt, machineLine, mib, percentile, QUICK, report, sleep, waitForQuiet } from './lib/report';
 
 const SIZES = (process.env.SIZES ?? (QUICK ? '1000' : '1000,10000,30000'))
@@ -63,31 +64,6 @@ const MARK = {
 };
 
 // ---------------------------------------------------------------- text
-
-const WORDS = (
-  'the replica accepts every write at once and keeps it through outages while the relay stores each update ' +
-  'in its log leaders merge concurrent edits with a version vector so no keystroke is lost when two tabs ' +
-  'disagree about order a classroom watches the caret move across the page as the network delay grows and ' +
-  'shrinks again students compare operational transformation with a sequence CRDT on the same example'
-).split(' ');
-
-/** Deterministic, plausible text of about `length` characters. */
-function sentence(seed: number, length: number): string {
-  let x = (seed * 2654435761) >>> 0 || 1;
-  const words: string[] = [];
-  let size = 0;
-  while (size < length) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    const word = WORDS[x % WORDS.length];
-    words.push(word);
-    size += word.length + 1;
-  }
-  const text = words.join(' ');
-  return text[0].toUpperCase() + text.slice(1, length - 1) + '.';
-}
 
 function paragraphText(i: number, size: number): string {
   const marker = i === 0 ? MARK.first : i === size - 1 ? MARK.last : i === Math.floor(size / 2) ? MARK.middle : `${i + 1}.`;

@@ -14,27 +14,11 @@ import { CONTENT_ROOT } from '../src/protocol/document';
 import { splitUpdate } from '../src/protocol/updatePieces';
 import { LoadClient } from './lib/loadClient';
 import { fmt, kib, median, ms } from './lib/report';
+import { sentence } from './lib/sentences';
 import { startServer, type RunningServer } from './lib/servers';
 
 const PARAGRAPHS = Number(process.env.PARAGRAPHS ?? 10_000);
 const TRIALS = 5;
-const WORDS = 'the relay keeps every edit a tab makes and sends it to everyone else in the room while the document stays in sync'.split(' ');
-
-function sentence(seed: number, length: number): string {
-  let x = (seed * 2654435761) >>> 0 || 1;
-  const words: string[] = [];
-  let size = 0;
-  while (size < length) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    const word = WORDS[x % WORDS.length];
-    words.push(word);
-    size += word.length + 1;
-  }
-  return words.join(' ').slice(0, length);
-}
 
 async function write(server: RunningServer, room: string): Promise<{ v1: number; text: number }> {
   const writer = new LoadClient({ url: server.url(room, { acks: true }), room, dialect: server.dialect, keepDoc: true });
