@@ -9,11 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as Y from 'yjs';
 import { closeAll, connectMany, LoadClient } from './lib/loadClient';
 import { sleep } from './lib/report';
 import { startServer, type ServerKind } from './lib/servers';
-import { stateVectorOf, traceUpdates } from './lib/trace';
+import { loadTraceRooms } from './memory';
 
 const kind = (process.argv[2] ?? 'concord') as ServerKind;
 const which = process.argv[3] ?? 'one';
@@ -60,21 +59,7 @@ try {
   const pathA = join(tmpdir(), `probe-${kind}-a.heapsnapshot`);
   if (snapshots) await server.heapSnapshot(pathA);
   if (which === 'loaded') {
-    const trace = traceUpdates(1_000);
-    const content = Y.mergeUpdates(trace.updates);
-    const writers = await connectMany(count, (i) => {
-      const room = `loaded-${i}`;
-      return new LoadClient({ url: server.url(room, { acks: true }), room, dialect: server.dialect });
-    }, 20);
-    clients.push(...writers);
-    await Promise.all(
-      writers.map(async (writer) => {
-        writer.sendUpdate(content);
-        const answered = writer.step2Received;
-        writer.sendStep1(stateVectorOf(trace.clientId, trace.clocks[trace.clocks.length - 1]));
-        await writer.until(() => writer.step2Received > answered, 'room loaded', 120_000);
-      }),
-    );
+    clients.push(...(await loadTraceRooms(server, count, 1_000)));
   } else {
     clients.push(
       ...(await connectMany(count, (i) => {

@@ -35,6 +35,30 @@ async function settledStats(server: RunningServer) {
   return server.stats();
 }
 
+/**
+ * `rooms` rooms (`loaded-<i>`) each holding the first `edits` edits of the automerge-paper
+ * trace, one writer connected to each; resolves when every room has it. The edits go in one
+ * frame (as a client's first sync would): the room ends up the same as with one frame per
+ * edit, without the allocation churn that RSS never gives back.
+ */
+export async function loadTraceRooms(server: RunningServer, rooms: number, edits: number): Promise<LoadClient[]> {
+  const trace = traceUpdates(edits);
+  const content = Y.mergeUpdates(trace.updates);
+  const writers = await connectMany(rooms, (i) => {
+    const room = `loaded-${i}`;
+    return new LoadClient({ url: server.url(room, { acks: true }), room, dialect: server.dialect });
+  }, 20);
+  await Promise.all(
+    writers.map(async (writer) => {
+      writer.sendUpdate(content);
+      const answered = writer.step2Received;
+      writer.sendStep1(stateVectorOf(trace.clientId, trace.clocks[trace.clocks.length - 1]));
+      await writer.until(() => writer.step2Received > answered, 'room loaded', 120_000);
+    }),
+  );
+  return writers;
+}
+
 async function memoryOnce(kind: ServerKind, which: Case): Promise<MemoryRun> {
   const server = await startServer(kind);
   const clients: LoadClient[] = [];
@@ -47,23 +71,7 @@ async function memoryOnce(kind: ServerKind, which: Case): Promise<MemoryRun> {
     let items: number;
     if (which === 'loaded rooms') {
       items = LOADED_ROOMS;
-      const trace = traceUpdates(EDITS_PER_ROOM);
-      // One frame carrying all the edits (as a client's first sync would): the room ends up
-      // the same as with 1,000 frames, without the allocation churn that RSS never gives back.
-      const content = Y.mergeUpdates(trace.updates);
-      const writers = await connectMany(LOADED_ROOMS, (i) => {
-        const room = `loaded-${i}`;
-        return new LoadClient({ url: server.url(room, { acks: true }), room, dialect: server.dialect });
-      }, 20);
-      clients.push(...writers);
-      await Promise.all(
-        writers.map(async (writer) => {
-          writer.sendUpdate(content);
-          const answered = writer.step2Received;
-          writer.sendStep1(stateVectorOf(trace.clientId, trace.clocks[trace.clocks.length - 1]));
-          await writer.until(() => writer.step2Received > answered, 'room loaded', 120_000);
-        }),
-      );
+      clients.push(...(await loadTraceRooms(server, LOADED_ROOMS, EDITS_PER_ROOM)));
     } else {
       items = CONNECTIONS;
       clients.push(
