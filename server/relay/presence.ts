@@ -128,8 +128,8 @@ export class Presence {
     // Only what is new to the room goes on. Stock y-websocket clients send back
     // every state they receive (their awareness handler ignores the origin): with
     // N of them in a room, forwarding those echoes sent each caret move to
-    // everyone N + 1 times (bench/classroom.ts, 30 writers: ~3,000 frames a
-    // second into the relay and ~100,000 out; the watching tabs' browser died).
+    // everyone N + 1 times (bench/classroom.ts, 30 writers: 5,940 frames into
+    // the relay in 2 s, each forwarded to all 32 sockets; the tabs' browser died).
     if (changed.size === 0) return;
     if (changed.size < entries.length) frame = encodeAwareness(writeAwarenessEntries(entries.filter((entry) => changed.has(entry.clientId))));
     // Everyone gets it, the sender included: for a client alone in a room this
