@@ -16,7 +16,7 @@ const TOOLS = '^(e2e|e2e-cluster|testing|examples|bench|scripts)/|^[^/]+\\.confi
 
 const PROTOCOL = '^src/protocol/';
 /** Document code the relay runs too: export formats, the history model and its HTTP payloads. */
-const SHARED = '^src/shared/';
+const SHARED = '^src/common/';
 const LAB = '^src/lab/';
 const SERVER = '^server/';
 const APP = '^src/';
@@ -42,7 +42,7 @@ module.exports = {
     {
       name: 'shared-stays-pure',
       comment:
-        'Shared document code (src/shared: export formats, the history model and its payloads) runs in the relay and in the page: ' +
+        'Shared document code (src/common: export formats, the history model and its payloads) runs in the relay and in the page: ' +
         'it imports only itself, src/protocol and pure packages (Yjs, lib0, mdast/hast utilities).',
       severity: 'error',
       from: { path: SHARED, pathNot: TEST },

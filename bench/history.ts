@@ -40,9 +40,9 @@ import { createLogger } from '../server/log';
 import { openSqliteStorage, type SqliteStorage } from '../server/storage/sqlite';
 import { CONTENT_ROOT } from '../src/protocol/document';
 import { seedUpdate } from '../src/protocol/seed';
-import { HistoryModel } from '../src/shared/history/model';
+import { HistoryModel } from '../src/common/history/model';
 import { randomSession } from '../src/history/testing/randomSession';
-import { decodeBytes, type HistoryPayload } from '../src/shared/history/wire';
+import { decodeBytes, type HistoryPayload } from '../src/common/history/wire';
 import { QUICK, fmt, kib, median, ms, percentile, report, waitForQuiet } from './lib/report';
 import { TRACE_PATH } from './lib/trace';
 

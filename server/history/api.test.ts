@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { encodeAwareness } from '../../src/protocol/codec';
 import { CONTENT_ROOT, type BlockType } from '../../src/protocol/document';
 import type { CreatedDocument } from '../../src/protocol/constants';
-import type { HistoryPayload, VersionPayload } from '../../src/shared/history/wire';
+import type { HistoryPayload, VersionPayload } from '../../src/common/history/wire';
 import { DATABASE_FILE } from '../app';
 import { RawClient, startTestRelay, type TestRelay } from '../relay/testing';
 import { STORED_POSITION_PREFIX } from './updateAuthor';

@@ -4,7 +4,7 @@
  * - `GET /api/docs/<room>/history?key=…` → 200 HistoryPayload: the base and
  *   every kept version as merged Yjs updates, with times, authors and the
  *   client id → name/colour map. The page builds every version from it at once
- *   (src/shared/history/model.ts), so scrubbing never asks the relay again.
+ *   (src/common/history/model.ts), so scrubbing never asks the relay again.
  * - `GET /api/docs/<room>/history/<n>?format=json|markdown|html|text&key=…` →
  *   the document at version n: VersionPayload (json, the default) or a file
  *   download in that format.
@@ -17,12 +17,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KEY_QUERY_PARAM, isValidRoomId } from '../../src/protocol/constants';
-import { blocksToHtml } from '../../src/shared/formats/html';
-import { exportFileName } from '../../src/shared/formats/blocks';
-import { blocksToMarkdown } from '../../src/shared/formats/markdown';
-import { blocksToPlainText } from '../../src/shared/formats/plainText';
-import { HistoryModel } from '../../src/shared/history/model';
-import { HISTORY_FORMATS, encodeBytes, type HistoryError, type HistoryFormat, type HistoryPayload, type VersionPayload } from '../../src/shared/history/wire';
+import { blocksToHtml } from '../../src/common/formats/html';
+import { exportFileName } from '../../src/common/formats/blocks';
+import { blocksToMarkdown } from '../../src/common/formats/markdown';
+import { blocksToPlainText } from '../../src/common/formats/plainText';
+import { HistoryModel } from '../../src/common/history/model';
+import { HISTORY_FORMATS, encodeBytes, type HistoryError, type HistoryFormat, type HistoryPayload, type VersionPayload } from '../../src/common/history/wire';
 import type { Access } from '../access/access';
 import type { Logger } from '../log';
 import type { HistoryStore, RoomHistory } from './historyStore';

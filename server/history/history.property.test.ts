@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { HistoryModel, isHistoryLeaf, plainBlocks, type HistoryElement, type HistoryNode } from '../../src/shared/history/model';
+import { HistoryModel, isHistoryLeaf, plainBlocks, type HistoryElement, type HistoryNode } from '../../src/common/history/model';
 import { randomSession, type DocumentTruth } from '../../src/history/testing/randomSession';
 import { openSqliteStorage } from '../storage/sqlite';
 

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_ROOT } from '../../src/protocol/document';
 import { seedUpdate } from '../../src/protocol/seed';
-import { HistoryModel, plainBlocks } from '../../src/shared/history/model';
+import { HistoryModel, plainBlocks } from '../../src/common/history/model';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite';
 import { VERSION_PAUSE_MS } from './grouping';
 import { collectedStructs } from './quietUpdates';

@@ -11,7 +11,7 @@
  * keeps it small: a version in which someone typed a sentence key by key is one
  * run of characters, not a row per keystroke. The document as it was at version
  * n is the base + versions 1..n; the history view builds every version at once
- * from them (src/shared/history/model.ts). Versions still in the log (fewer than
+ * from them (src/common/history/model.ts). Versions still in the log (fewer than
  * COMPACT_AFTER_UPDATES) are grouped the same way when history is read.
  *
  * Opening a document reads only the snapshot and the log, as before: history is

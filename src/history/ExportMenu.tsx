@@ -1,6 +1,6 @@
 /** `[data-testid=export]`: a menu of export formats for the current document or a version. */
 import { useEffect, useRef, useState } from 'react';
-import type { DocumentNode } from '../shared/formats/blocks';
+import type { DocumentNode } from '../common/formats/blocks';
 import { EXPORT_FORMATS, downloadDocument, type ExportFormat } from './download';
 
 export function ExportMenu({

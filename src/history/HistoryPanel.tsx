@@ -21,14 +21,14 @@ import type { Replica } from '../collab/replica';
 import { useReplicaStatus } from '../collab/useReplica';
 import { EDITOR_CLASS } from '../editor/richText/elements';
 import { StaticBlocks, type LeafProps } from '../editor/richText/StaticBlocks';
-import type { DocumentNode } from '../shared/formats/blocks';
+import type { DocumentNode } from '../common/formats/blocks';
 import { SEED_CLIENT_ID } from '../protocol/document';
 import { ExportMenu } from './ExportMenu';
 import { ImportButton } from './ImportButton';
-import { plainBlocks, type HistoryLeaf } from '../shared/history/model';
+import { plainBlocks, type HistoryLeaf } from '../common/history/model';
 import { applyDocument, currentDocument } from './restore';
 import { useDocumentHistory } from './useDocumentHistory';
-import type { HistoryPayload, VersionSummary } from '../shared/history/wire';
+import type { HistoryPayload, VersionSummary } from '../common/history/wire';
 import './history.css';
 
 export interface Author {

@@ -5,8 +5,8 @@
  */
 import { useRef, useState } from 'react';
 import type * as Y from 'yjs';
-import { blockText, type DocumentBlock } from '../shared/formats/blocks';
-import { markdownToBlocks, type ImportedBlock } from '../shared/formats/markdown';
+import { blockText, type DocumentBlock } from '../common/formats/blocks';
+import { markdownToBlocks, type ImportedBlock } from '../common/formats/markdown';
 import { applyDocument, currentDocument } from './restore';
 
 /** Larger files are refused: a Markdown document this size is a book. */

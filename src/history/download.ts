@@ -2,10 +2,10 @@
  * Export files: the document (or a version) as Markdown, HTML or plain text,
  * downloaded by the browser under a name made from the title.
  */
-import { exportFileName, type DocumentNode } from '../shared/formats/blocks';
-import { blocksToHtml } from '../shared/formats/html';
-import { blocksToMarkdown } from '../shared/formats/markdown';
-import { blocksToPlainText } from '../shared/formats/plainText';
+import { exportFileName, type DocumentNode } from '../common/formats/blocks';
+import { blocksToHtml } from '../common/formats/html';
+import { blocksToMarkdown } from '../common/formats/markdown';
+import { blocksToPlainText } from '../common/formats/plainText';
 
 export const EXPORT_FORMATS = {
   markdown: { label: 'Markdown (.md)', extension: 'md', type: 'text/markdown;charset=utf-8' },

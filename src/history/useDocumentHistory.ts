@@ -6,8 +6,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { KEY_QUERY_PARAM } from '../protocol/constants';
 import { shareKey } from '../collab/access';
-import { HistoryModel } from '../shared/history/model';
-import { decodeBytes, historyPath, type HistoryError, type HistoryPayload } from '../shared/history/wire';
+import { HistoryModel } from '../common/history/model';
+import { decodeBytes, historyPath, type HistoryError, type HistoryPayload } from '../common/history/wire';
 
 export type HistoryState =
   | { state: 'idle' }

@@ -1,12 +1,12 @@
 /**
- * Paste of Markdown: plain text that reads as Markdown (src/shared/formats/markdown.ts,
+ * Paste of Markdown: plain text that reads as Markdown (src/common/formats/markdown.ts,
  * `looksLikeMarkdown`) is pasted as the blocks and marks it describes, the way
  * an import would read it. Anything else, and any copy from a Concord editor
  * (a Slate fragment), pastes as before.
  */
 import type { Descendant, Editor } from 'slate';
 import type { DOMEditor } from 'slate-dom';
-import { looksLikeMarkdown, markdownToBlocks } from '../../shared/formats/markdown';
+import { looksLikeMarkdown, markdownToBlocks } from '../../common/formats/markdown';
 
 /** Larger text is pasted as text: converting a megabyte of Markdown is not what a paste should wait for. */
 const MAX_MARKDOWN_PASTE_CHARS = 1_000_000;
