@@ -84,6 +84,14 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/**
+ * BENCH_SERVER_NODE_FLAGS: extra Node flags for every server a benchmark starts,
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a relay's time goes.
+ */
+function serverNodeFlags(): string[] {
+  return (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+}
+
 export async function startServer(
   kind: ServerKind,
   options: { dataDir?: string; port?: number; env?: Record<string, string>; nodeFlags?: string[] } = {},
@@ -100,7 +108,7 @@ export async function startServer(
   // Same flags for every server: tsx (Concord needs it; the peers pay the same
   // loader overhead) and --expose-gc for memory measurements.
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? [])],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? []), ...serverNodeFlags()],
     env,
     // Logs (Concord's pino JSON at its default level) go nowhere; errors still show.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -31,34 +31,16 @@
  */
 import type Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { SEED_CLIENT_ID } from '../../src/protocol/document';
-import { seedUpdate } from '../../src/protocol/seed';
 import type { LoggedUpdate } from '../storage/storage';
-import { groupEdits, type TimedEdit, type VersionDraft } from './grouping';
-import { collectedStructs } from './quietUpdates';
+import { planFold, type FoldInputs, type FoldPlan, type HistoryAuthor, type HistoryRow, type StoredVersion } from './fold';
+
+export type { HistoryAuthor, StoredVersion } from './fold';
 
 export interface HistoryOptions {
   /** Versions that ended more than this many days ago are merged into the base; null keeps everything. */
   retentionDays: number | null;
   /** The clock (tests). */
   now?: () => number;
-}
-
-export interface HistoryAuthor {
-  name: string;
-  color: string;
-}
-
-export interface StoredVersion {
-  /** Version number, 1-based, never reused. */
-  n: number;
-  startedAt: number;
-  endedAt: number;
-  /** Yjs client ids of the tabs whose edits it holds. */
-  authors: number[];
-  edits: number;
-  /** The version's edits merged into one Yjs update. */
-  update: Uint8Array;
 }
 
 export interface RoomHistory {
@@ -128,16 +110,6 @@ interface VersionRow {
 const DAY_MS = 86_400_000;
 const SWEEP_EVERY_MS = 3_600_000;
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function merge(updates: readonly Uint8Array[]): Uint8Array {
-  return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates as Uint8Array[]);
-}
-
 /** The state of `updates` applied in order, with deleted content garbage-collected. */
 function collected(updates: readonly Uint8Array[]): Uint8Array {
   const doc = new Y.Doc({ gc: true });
@@ -156,26 +128,6 @@ function toVersion(row: VersionRow): StoredVersion {
     edits: row.edits,
     update: new Uint8Array(row.data),
   };
-}
-
-/** The author key of grouping.ts: tabs of one person (same name and colour) are one author. */
-function authorKeyOf(authors: ReadonlyMap<number, HistoryAuthor>): (client: number) => string {
-  return (client) => {
-    const author = authors.get(client);
-    return author ? `${author.name}\u0000${author.color}` : `#${client}`;
-  };
-}
-
-/** What folding a log onto the stored history gives, before anything is written. */
-interface Plan {
-  base: Uint8Array | null;
-  /** When the newest edit that went into the base was made (the seed: when the document was created). */
-  baseAt: number | null;
-  /** Versions that changed (the last stored one, continued) or are new, with their numbers. */
-  versions: Array<{ n: number; draft: VersionDraft; isNew: boolean }>;
-  nextVersion: number;
-  /** Client ids that the tab sending their structs vouched for (see `vouch`). */
-  learned: Map<number, HistoryAuthor>;
 }
 
 export class HistoryStore {
@@ -240,49 +192,68 @@ export class HistoryStore {
    * appended to, `log` the entries about to be dropped.
    */
   fold(room: string, snapshotBefore: Uint8Array | null, log: readonly LoggedUpdate[]): void {
-    const row = this.statements.room.get(room) ?? null;
+    const inputs = this.foldInputs(room, snapshotBefore, log);
+    this.writeFold(room, planFold(inputs));
+  }
+
+  /**
+   * What folding `log` into the room's history reads, as plain data: the
+   * planning (fold.ts) may then run elsewhere, and `writeFold` its result, if
+   * `stillCurrent` says nothing it read has changed meanwhile.
+   */
+  foldInputs(room: string, snapshotBefore: Uint8Array | null, log: readonly LoggedUpdate[]): FoldInputs {
     const last = this.statements.lastVersion.get(room);
-    const authors = this.authorsOf(room);
-    const plan = this.plan(row, snapshotBefore, last ? toVersion(last) : null, log, authors);
+    return { row: this.row(room), snapshot: snapshotBefore, last: last ? toVersion(last) : null, log, authors: this.authorsOf(room), now: this.now() };
+  }
+
+  /** True if the room's history is as it was when `inputs` were read (nothing folded, pruned or continued since). */
+  stillCurrent(room: string, inputs: FoldInputs): boolean {
+    const row = this.row(room);
+    const before = inputs.row;
+    if ((row === null) !== (before === null)) return false;
+    if (row && before && (row.firstVersion !== before.firstVersion || row.nextVersion !== before.nextVersion || row.baseAt !== before.baseAt)) {
+      return false;
+    }
+    const last = this.statements.lastVersion.get(room);
+    const was = inputs.last;
+    if (!last || !was) return !last && !was;
+    return last.n === was.n && last.edits === was.edits && last.ended_at === was.endedAt && last.started_at === was.startedAt;
+  }
+
+  /** Writes a fold's result (inside the compaction's transaction). */
+  writeFold(room: string, plan: FoldPlan): void {
+    const firstVersion = this.row(room)?.firstVersion ?? 1;
     const seenAt = this.now();
     for (const [client, author] of plan.learned) this.statements.insertAuthorIfNew.run(room, client, author.name, author.color, seenAt);
-    for (const { n, draft, isNew } of plan.versions) {
-      const data = merge(draft.updates);
-      const authorsJson = JSON.stringify(draft.authors);
-      if (isNew) this.statements.insertVersion.run(room, n, draft.startedAt, draft.endedAt, authorsJson, draft.edits, data);
-      else this.statements.updateVersion.run(draft.startedAt, draft.endedAt, authorsJson, draft.edits, data, room, n);
+    for (const { version, isNew } of plan.versions) {
+      const { n, startedAt, endedAt, edits, update } = version;
+      const authorsJson = JSON.stringify(version.authors);
+      if (isNew) this.statements.insertVersion.run(room, n, startedAt, endedAt, authorsJson, edits, update);
+      else this.statements.updateVersion.run(startedAt, endedAt, authorsJson, edits, update, room, n);
     }
-    this.statements.upsertRoom.run(room, plan.base, plan.baseAt, row?.first_version ?? 1, plan.nextVersion, this.oldestEnd(room));
+    this.statements.upsertRoom.run(room, plan.base, plan.baseAt, firstVersion, plan.nextVersion, this.oldestEnd(room));
     this.prune(room);
   }
 
   /** Everything kept for a room, the log not yet folded included; null when nothing is stored for it. */
   read(room: string): RoomHistory | null {
     this.prune(room);
-    const row = this.statements.room.get(room) ?? null;
+    const row = this.row(room);
     const stored = this.statements.versions.all(room).map(toVersion);
     const log = this.sources.loadLog(room);
     const snapshot = row === null ? this.sources.loadSnapshot(room) : null;
     if (row === null && snapshot === null && log.length === 0) return null;
     const authors = this.authorsOf(room);
-    const plan = this.plan(row, snapshot, stored.length > 0 ? stored[stored.length - 1] : null, log, authors);
+    const plan = planFold({ row, snapshot, last: stored.length > 0 ? stored[stored.length - 1] : null, log, authors, now: this.now() });
     for (const [client, author] of plan.learned) if (!authors.has(client)) authors.set(client, author);
     const versions = stored;
-    for (const { n, draft, isNew } of plan.versions) {
-      const version: StoredVersion = {
-        n,
-        startedAt: draft.startedAt,
-        endedAt: draft.endedAt,
-        authors: draft.authors,
-        edits: draft.edits,
-        update: merge(draft.updates),
-      };
+    for (const { version, isNew } of plan.versions) {
       if (isNew) versions.push(version);
       else versions[versions.length - 1] = version;
     }
     let base = plan.base;
     let baseAt = plan.baseAt;
-    let firstVersion = row?.first_version ?? 1;
+    let firstVersion = row?.firstVersion ?? 1;
     // Versions still in the log (a document that has not been compacted since) expire too, in what is shown.
     const cutoff = this.cutoff();
     if (cutoff !== null && versions.length > 0 && versions[0].endedAt < cutoff) {
@@ -338,6 +309,12 @@ export class HistoryStore {
     return new Map(this.statements.authors.all(room).map(({ client, name, color }) => [client, { name, color }]));
   }
 
+  private row(room: string): HistoryRow | null {
+    const row = this.statements.room.get(room);
+    if (!row) return null;
+    return { base: row.base ? new Uint8Array(row.base) : null, baseAt: row.base_at, firstVersion: row.first_version, nextVersion: row.next_version };
+  }
+
   private oldestEnd(room: string): number | null {
     return this.statements.oldestEnd.get(room)?.ended_at ?? null;
   }
@@ -365,79 +342,4 @@ export class HistoryStore {
     this.statements.deleteVersionsUpTo.run(room, lastPruned);
     this.statements.upsertRoom.run(room, collected(parts), baseAt, lastPruned + 1, row.next_version, this.oldestEnd(room));
   }
-
-  /** The history after appending `log` to what is stored: pure, writes nothing. */
-  private plan(
-    row: RoomRow | null,
-    snapshot: Uint8Array | null,
-    last: StoredVersion | null,
-    log: readonly LoggedUpdate[],
-    authors: Map<number, HistoryAuthor>,
-  ): Plan {
-    const baseParts: Uint8Array[] = [];
-    if (row === null) {
-      // History starts now. A document stored before history was kept starts from its snapshot.
-      if (snapshot) baseParts.push(snapshot);
-    } else if (row.base) {
-      baseParts.push(new Uint8Array(row.base));
-    }
-    const seed = seedUpdate();
-    let baseAt = row?.base_at ?? null;
-    const edits: TimedEdit[] = [];
-    for (const entry of log) {
-      // Before the first version: the relay's seed (an empty paragraph) and entries
-      // written before the log kept times are the starting point, not a version.
-      const beforeAnyVersion = last === null && edits.length === 0 && (row === null || row.next_version === 1);
-      // A stored caret is kept only as the clocks it took (quietUpdates.ts).
-      const update = entry.quiet ? collectedStructs(entry.update) : entry.update;
-      if (beforeAnyVersion && (entry.at === null || entry.quiet || sameBytes(entry.update, seed))) {
-        baseParts.push(update);
-        if (entry.at !== null) baseAt = Math.max(baseAt ?? 0, entry.at);
-        continue;
-      }
-      edits.push({ update, at: entry.at ?? this.now(), author: entry.author, quiet: entry.quiet });
-    }
-    const learned = vouch(edits, authors);
-    const drafts: VersionDraft[] = last
-      ? [{ startedAt: last.startedAt, endedAt: last.endedAt, authors: [...last.authors], edits: last.edits, updates: [last.update] }]
-      : [];
-    const continued = drafts[0] ?? null;
-    const touched = groupEdits(drafts, edits, { authorKey: authorKeyOf(authors) });
-    let nextVersion = row?.next_version ?? 1;
-    const versions = touched.map((draft) => {
-      if (draft === continued) return { n: last!.n, draft, isNew: false };
-      return { n: nextVersion++, draft, isNew: true };
-    });
-    return {
-      base: baseParts.length === 0 ? null : merge(baseParts),
-      baseAt,
-      versions,
-      nextVersion,
-      learned,
-    };
-  }
-}
-
-/**
- * A tab that sends structs under a client id nobody announced in presence
- * vouches for them: they are its user's. That is the case of edits made offline
- * in an earlier session of the same browser (a reload gives the tab a new
- * client id; the old one never reached the relay). Adds them to `authors` and
- * returns them.
- */
-function vouch(edits: readonly TimedEdit[], authors: Map<number, HistoryAuthor>): Map<number, HistoryAuthor> {
-  const learned = new Map<number, HistoryAuthor>();
-  for (const edit of edits) {
-    if (edit.author === null || edit.quiet) continue;
-    const sender = authors.get(edit.author);
-    if (!sender) continue;
-    const { to } = Y.parseUpdateMeta(edit.update);
-    for (const client of to.keys()) {
-      if (client !== SEED_CLIENT_ID && !authors.has(client)) {
-        authors.set(client, sender);
-        learned.set(client, sender);
-      }
-    }
-  }
-  return learned;
 }

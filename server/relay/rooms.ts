@@ -18,6 +18,8 @@ export class Rooms implements RoomDirectory {
   private readonly rooms = new Map<string, Room>();
   private readonly batcher: WriteBatcher;
   private readonly sweeper: NodeJS.Timeout;
+  /** Rooms whose compaction is running off the event loop (one at a time per room). */
+  private readonly compacting = new Set<Room>();
 
   constructor(
     private readonly storage: Storage,
@@ -32,7 +34,7 @@ export class Rooms implements RoomDirectory {
       if (this.rooms.get(room.name) !== room) return;
       try {
         room.afterCommit(appended, point);
-        if (room.logLength >= this.config.compactAfterUpdates) this.compact(room);
+        if (room.logLength >= this.config.compactAfterUpdates) this.compactSoon(room);
       } catch (error) {
         // One room's trouble must not stop the acks of the others (or the process).
         metrics.handlerErrors.inc();
@@ -108,6 +110,29 @@ export class Rooms implements RoomDirectory {
       // The log is intact; compaction is retried after the next commit.
       this.log.error({ err: error, room: room.name }, 'compaction failed');
     }
+  }
+
+  /**
+   * Compaction while the room is in use: the history fold runs on the storage's
+   * fold thread when it has one (server/storage/foldThread.ts), so the relay
+   * keeps relaying meanwhile. Updates that arrive during it stay in the log.
+   */
+  private compactSoon(room: Room): void {
+    if (!this.storage.compactInBackground) return this.compact(room);
+    if (this.compacting.has(room)) return;
+    this.compacting.add(room);
+    this.storage.compactInBackground(room.name, (error, folded) => {
+      this.compacting.delete(room);
+      if (this.rooms.get(room.name) !== room) return; // unloaded meanwhile: compacted in place then
+      if (error) {
+        // The log is intact; compaction is retried after a later commit.
+        this.log.error({ err: error, room: room.name }, 'compaction failed');
+        return;
+      }
+      if (folded === 0) return; // the log changed under it (an unload's compaction): retried after a later commit
+      room.logLength = Math.max(0, room.logLength - folded);
+      this.metrics.compactions.inc();
+    });
   }
 
   /** Stores and unloads rooms nobody has been in for `roomIdleUnloadMs`. */

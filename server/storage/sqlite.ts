@@ -10,6 +10,8 @@ import Database from 'better-sqlite3';
 import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HistoryStore, type HistoryOptions } from '../history/historyStore';
+import { planCompaction, type Compaction, type FoldInputs } from '../history/fold';
+import { FoldThread } from './foldThread';
 import type { AppendEntry, LoggedUpdate, Storage, StoredRoom } from './storage';
 
 const SCHEMA = `
@@ -59,6 +61,9 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
      ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
   );
   const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE room = ?');
+  const lastSeq = db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM updates WHERE room = ?');
+  const countUpTo = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ? AND seq <= ?');
+  const deleteUpTo = db.prepare<[string, number]>('DELETE FROM updates WHERE room = ? AND seq <= ?');
   // appendUnsynced: that one transaction commits without SQLite's fsync; `sync` fsyncs the WAL
   // on libuv's thread pool instead. Every other transaction (and checkpoint) stays FULL.
   const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
@@ -84,6 +89,36 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     upsertSnapshot.run(room, state, Date.now());
     deleteUpdates.run(room);
   });
+  const folds = new FoldThread();
+
+  /** What compacting a room's log reads: its entries up to `upTo` (null: the log is empty). */
+  const readCompaction = (room: string): { upTo: number; inputs: FoldInputs } | null => {
+    const upTo = lastSeq.get(room)?.seq ?? null;
+    if (upTo === null) return null;
+    // The same synchronous read as `upTo`: nothing is appended in between.
+    return { upTo, inputs: history.foldInputs(room, loadSnapshot(room), loadLog(room)) };
+  };
+
+  /**
+   * Writes a compaction planned elsewhere, unless what it read changed meanwhile
+   * (then nothing: 0). Returns how many log entries it replaced.
+   */
+  const writeCompaction = (room: string, { upTo, inputs }: { upTo: number; inputs: FoldInputs }, { plan, snapshot }: Compaction): number => {
+    // Without an fsync on the event loop: atomic either way, and the next sync makes it durable.
+    // Until then a power loss can only undo the whole compaction, leaving the log it replaced.
+    syncNormal.run();
+    try {
+      return db.transaction(() => {
+        if (countUpTo.get(room, upTo)!.n !== inputs.log.length || !history.stillCurrent(room, inputs)) return 0;
+        history.writeFold(room, plan);
+        upsertSnapshot.run(room, snapshot, Date.now());
+        deleteUpTo.run(room, upTo);
+        return inputs.log.length;
+      })();
+    } finally {
+      syncFull.run();
+    }
+  };
 
   return {
     history,
@@ -124,11 +159,39 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     compact(room, state) {
       compactRoom(room, state);
     },
+    compactInBackground(room, done) {
+      const job = readCompaction(room);
+      if (!job) {
+        queueMicrotask(() => done(null, 0));
+        return;
+      }
+      folds.plan(job.inputs).then(
+        (compaction) => {
+          if (closed) return done(new Error('storage closed'), 0);
+          try {
+            done(null, writeCompaction(room, job, compaction)); // (the inputs' buffers moved to the thread: only their counts are read)
+          } catch (error) {
+            done(error as Error, 0);
+          }
+        },
+        (error: Error) => {
+          if (closed) return done(error, 0);
+          // No fold thread (it failed to start or died; the inputs went with it): read again and plan here.
+          try {
+            const fresh = readCompaction(room);
+            done(null, fresh ? writeCompaction(room, fresh, planCompaction(fresh.inputs)) : 0);
+          } catch (inPlace) {
+            done(inPlace as Error, 0);
+          }
+        },
+      );
+    },
     loadLog,
     logLength(room) {
       return countUpdates.get(room)?.n ?? 0;
     },
     close() {
+      folds.close();
       history.close();
       db.close();
       closed = true;

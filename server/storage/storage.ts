@@ -62,6 +62,15 @@ export interface Storage {
    * transaction. `state` must contain every update appended so far.
    */
   compact(room: string, state: Uint8Array): void;
+  /**
+   * Optional: compaction with the costly part (folding the log into history,
+   * merging it into the snapshot) done off the event loop: the log as it is
+   * now is replaced by a snapshot of the old one and the log. `done(null, n)`:
+   * it replaced the first `n` entries (0 if the log or history changed
+   * meanwhile: nothing was written, compact later). Entries appended after the
+   * call stay. Nothing is lost if it fails.
+   */
+  compactInBackground?(room: string, done: (error: Error | null, folded: number) => void): void;
   /** A room's log since the last compaction, with each entry's time and author (for history). */
   loadLog(room: string): LoggedUpdate[];
   /** How many updates are in a room's log (since the last compaction). */
