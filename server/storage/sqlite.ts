@@ -7,12 +7,18 @@
  * is one fsync per tick, not per keystroke.
  */
 import Database from 'better-sqlite3';
-import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HistoryStore, type HistoryOptions } from '../history/historyStore';
 import { planCompaction, type Compaction, type FoldInputs } from '../history/fold';
-import { FoldThread } from './foldThread';
+import { StorageThread } from './storageThread';
 import type { AppendEntry, LoggedUpdate, Storage, StoredRoom } from './storage';
+
+/**
+ * The WAL size past which it is checkpointed: SQLite's own default (1,000
+ * pages of 4 KiB). A checkpoint takes a few milliseconds at this size.
+ */
+const CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS snapshots (
@@ -41,6 +47,8 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // Checkpoints run on the storage thread (`checkpointIfDue`), not inside whichever commit fills the WAL.
+  if (file !== ':memory:') db.pragma('wal_autocheckpoint = 0');
   db.exec(SCHEMA);
   const columns = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'updates\')').all().map((c) => c.name));
   for (const [column, type] of Object.entries(HISTORY_COLUMNS)) {
@@ -89,7 +97,36 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     upsertSnapshot.run(room, state, Date.now());
     deleteUpdates.run(room);
   });
-  const folds = new FoldThread();
+  const thread = new StorageThread();
+  let checkpointing = false;
+
+  /** The WAL's descriptor: a database in WAL mode keeps its WAL (same inode) while it is open. */
+  const wal = (): number => (walFd ??= openSync(`${file}-wal`, 'r'));
+
+  /**
+   * Once the WAL passes CHECKPOINT_WAL_BYTES, copies it back into the database
+   * on the storage thread (a passive checkpoint: commits go on meanwhile), or
+   * here if that thread is gone. SQLite restarts the WAL from its start after a
+   * complete checkpoint, so it stays near that size.
+   */
+  const checkpointIfDue = () => {
+    if (file === ':memory:' || checkpointing || closed) return;
+    let size: number;
+    try {
+      size = fstatSync(wal()).size;
+    } catch {
+      return; // no WAL yet
+    }
+    if (size < CHECKPOINT_WAL_BYTES) return;
+    checkpointing = true;
+    thread.checkpoint(file).then(
+      () => (checkpointing = false),
+      () => {
+        checkpointing = false;
+        if (!closed) db.pragma('wal_checkpoint(PASSIVE)');
+      },
+    );
+  };
 
   /** What compacting a room's log reads: its entries up to `upTo` (null: the log is empty). */
   const readCompaction = (room: string): { upTo: number; inputs: FoldInputs } | null => {
@@ -117,6 +154,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
       })();
     } finally {
       syncFull.run();
+      checkpointIfDue();
     }
   };
 
@@ -130,7 +168,9 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
       };
     },
     append(entries) {
-      if (entries.length > 0) appendAll(entries);
+      if (entries.length === 0) return;
+      appendAll(entries);
+      checkpointIfDue();
     },
     appendUnsynced(entries) {
       if (entries.length === 0) return;
@@ -147,17 +187,21 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
         queueMicrotask(() => done(null));
         return;
       }
+      let fd: number;
       try {
-        // The WAL of a database in WAL mode stays (same inode) while it is open: one descriptor for every fsync.
-        walFd ??= openSync(`${file}-wal`, 'r');
+        fd = wal(); // one descriptor for every fsync
       } catch (error) {
         queueMicrotask(() => done(error as Error));
         return;
       }
-      fsync(walFd, (error) => done(closed ? null : error));
+      fsync(fd, (error) => {
+        done(closed ? null : error);
+        checkpointIfDue();
+      });
     },
     compact(room, state) {
       compactRoom(room, state);
+      checkpointIfDue();
     },
     compactInBackground(room, done) {
       const job = readCompaction(room);
@@ -165,7 +209,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
         queueMicrotask(() => done(null, 0));
         return;
       }
-      folds.plan(job.inputs).then(
+      thread.plan(job.inputs).then(
         (compaction) => {
           if (closed) return done(new Error('storage closed'), 0);
           try {
@@ -191,7 +235,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
       return countUpdates.get(room)?.n ?? 0;
     },
     close() {
-      folds.close();
+      thread.close();
       history.close();
       db.close();
       closed = true;

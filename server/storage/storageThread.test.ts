@@ -1,14 +1,16 @@
 /**
- * Compaction with the history fold planned on the fold thread
- * (`compactInBackground`, server/storage/foldThread.ts), against real SQLite
- * files and a real worker thread:
+ * The storage thread (server/storage/storageThread.ts), against real SQLite
+ * files and a real worker thread. Compaction planned there
+ * (`compactInBackground`):
  *
  * BC1 it stores the same document and the same history as compaction in place;
  * BC2 updates appended while it plans stay in the log, load, and are folded next time;
  * BC3 if the log was compacted in place meanwhile (a room unloaded), it writes
  *     nothing and reports 0: no version is written twice, nothing is lost.
+ * WAL checkpoints run there (SQLite's own, inside a commit, are off):
+ * CK1 a WAL past 4 MiB is copied into the database file, and everything still loads.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -138,4 +140,20 @@ it('BC3: a compaction in place meanwhile wins; the background one writes nothing
   expect(versionsOf(storage)).toEqual(afterInPlace);
   expect(afterInPlace.map((version) => version.n)).toEqual([1, 2, 3, 4]);
   expect(stateOf(storage)).toBe(docFromStored({ snapshot: stateFrom(log), updates: [] }).getText('t').toString());
+});
+
+it('CK1: a WAL past 4 MiB is checkpointed into the database file, and everything loads', async () => {
+  const storage = open('checkpointed');
+  const databaseFile = join(dir, 'checkpointed.sqlite');
+  const update = new Uint8Array(4096).fill(7); // not a Yjs update: the store keeps bytes, this test counts them
+  for (let batch = 0; batch < 30; batch++) {
+    storage.append(Array.from({ length: 50 }, () => ({ room: ROOM, update })));
+  }
+  // 6 MiB appended: without a checkpoint it would all sit in the WAL and the database file would stay a few pages.
+  const deadline = Date.now() + 10_000;
+  while (statSync(databaseFile).size < 4 * 1024 * 1024) {
+    if (Date.now() > deadline) throw new Error(`database file still ${statSync(databaseFile).size} bytes: no checkpoint ran`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(storage.load(ROOM).updates.length).toBe(30 * 50);
 });
