@@ -43,6 +43,7 @@ import { startConcord } from '../server/app';
 import { loadConfig } from '../server/config';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
 import { CONTENT_ROOT } from '../src/protocol/document';
+import { maybeProfile } from './lib/profiler';
 import { sentence } from './lib/sentences';
 import { fmt, machineLine, mib, percentile, QUICK, report, sleep, waitForQuiet } from './lib/report';
 
@@ -266,6 +267,7 @@ async function openTab(browser: Browser, url: string, size: number): Promise<Tab
   page.on('crash', () => (tab.crashedAt ??= Date.now()));
   const timeoutMs = Math.max(60_000, size * 8);
   const open = tab.open;
+  const stopProfile = await maybeProfile(page); // PROFILE_DIR: the open's CPU profile (bench/lib/profiler.ts)
   const navigated = await within(page.goto(url, { timeout: timeoutMs }), timeoutMs, 'navigation');
   if (!navigated.ok) open.error = navigated.error;
   const deadline = Date.now() + timeoutMs;
@@ -290,13 +292,14 @@ async function openTab(browser: Browser, url: string, size: number): Promise<Tab
     open.last = since(stamps.last);
   }
   if (!Number.isFinite(open.last)) open.error ??= `last paragraph not in the DOM after ${fmt(timeoutMs / 1000)} s`;
+  await stopProfile(`open-${size}-${Date.now().toString(36)}`);
   return tab;
 }
 
 // ---------------------------------------------------------------- seeding
 
 /** Writes `size` paragraphs after the relay's seed paragraph, SEED_CHUNK per update; returns the document's size as one update. */
-async function seedDocument(wsUrl: string, room: string, size: number): Promise<{ bytes: number; updates: number }> {
+export async function seedDocument(wsUrl: string, room: string, size: number): Promise<{ bytes: number; updates: number }> {
   const connect = async (doc: Y.Doc) => {
     const provider = new WebsocketProvider(wsUrl, room, doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
@@ -443,6 +446,7 @@ async function benchSize(browser: Browser, baseUrl: string, size: number): Promi
     const baseWatching = bases[1].ok ? bases[1].value : -1;
     if (baseTyping < 0 || baseWatching < 0) throw new Error('middle paragraph not found in both tabs');
     await inPage(typing.page, '__bench.watchReadout()');
+    const profiles = await Promise.all([typing.page, watching.page].map(maybeProfile));
     const typingStart = performance.timeOrigin + performance.now();
     const keysStart = performance.now();
     let sentKeys = 0;
@@ -454,6 +458,8 @@ async function benchSize(browser: Browser, baseUrl: string, size: number): Promi
       sentKeys++;
     }
     const typedMs = performance.now() - keysStart;
+    await profiles[0](`typing-${size}`);
+    await profiles[1](`watching-${size}`);
     const arrived = await within(
       watching.page.waitForFunction(
         `(__bench.lengths.at(-1)?.[1] ?? 0) >= ${baseWatching + sentKeys}`,

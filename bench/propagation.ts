@@ -19,7 +19,7 @@
  * Needs a built app (npm run build) and a Chromium (see e2e/support/browser.ts).
  */
 import { chromium, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
@@ -29,10 +29,9 @@ import { Room } from '../server/relay/room';
 import { isUpdateFrame, updateOfFrame } from '../src/protocol/codec';
 import { loadConfig } from '../server/config';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
+import { maybeProfile } from './lib/profiler';
 
 const KEYSTROKES = Number(process.env.KEYSTROKES ?? 300);
-/** PROFILE_DIR=/some/dir: writes alice's and bob's CPU profiles while typing there (open them in Chrome's DevTools). */
-const PROFILE_DIR = process.env.PROFILE_DIR ?? null;
 const TYPING_DELAY_MS = Number(process.env.TYPING_DELAY_MS ?? 30);
 
 async function recordLengths(page: Page): Promise<void> {
@@ -136,15 +135,6 @@ function stampRelay() {
   };
 }
 
-/** Starts the page's CPU profiler (Chrome DevTools Protocol); the returned function stops it and gives the profile. */
-async function startProfiler(page: Page): Promise<() => Promise<unknown>> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-  await cdp.send('Profiler.start');
-  return async () => (await cdp.send('Profiler.stop')).profile;
-}
-
 const stats = (values: number[]) => {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
@@ -176,19 +166,16 @@ export async function benchPropagation(): Promise<void> {
     await recordLengths(alice);
     await recordLengths(bob);
     await alice.click('[data-slate-editor]');
-    const profilers = PROFILE_DIR ? await Promise.all([alice, bob].map(startProfiler)) : [];
+    // PROFILE_DIR=/some/dir: both pages' CPU profiles while typing (bench/lib/profiler.ts).
+    const profilers = await Promise.all([alice, bob].map(maybeProfile));
     const text = 'abcdefghijklmnopqrstuvwxyz '.repeat(Math.ceil(KEYSTROKES / 27)).slice(0, KEYSTROKES);
     await alice.keyboard.type(text, { delay: TYPING_DELAY_MS });
     await bob.waitForFunction(
       (n) => (document.querySelector('[data-slate-editor]')!.textContent ?? '').replace(/\uFEFF/g, '').length >= n,
       KEYSTROKES,
     );
-    for (const [i, stop] of profilers.entries()) {
-      mkdirSync(PROFILE_DIR!, { recursive: true });
-      const file = join(PROFILE_DIR!, `${i === 0 ? 'alice' : 'bob'}.cpuprofile`);
-      writeFileSync(file, JSON.stringify(await stop()));
-      console.log(`CPU profile: ${file}`);
-    }
+    await profilers[0]('propagation-alice');
+    await profilers[1]('propagation-bob');
     const samples = (page: Page) => page.evaluate(() => (window as unknown as { __samples: Array<[number, number]> }).__samples);
     const sent = firstTimes(await samples(alice), 0, KEYSTROKES);
     const seen = firstTimes(await samples(bob), 0, KEYSTROKES);

@@ -5,6 +5,7 @@
  */
 import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
+import { openDocumentEarly } from './collab/earlyStart';
 import { isValidRoomId } from './protocol/constants';
 import './styles.css';
 
@@ -41,6 +42,10 @@ function NotFound({ message }: { message: string }) {
     </main>
   );
 }
+
+// A document's access check and sync start now, while its page's code loads (collab/earlyStart.ts).
+const documentRoom = /^\/d\/([^/]+)\/?$/.exec(window.location.pathname)?.[1];
+if (documentRoom && isValidRoomId(decodeURIComponent(documentRoom))) openDocumentEarly(decodeURIComponent(documentRoom));
 
 // Keeps the app loadable when the relay is down, so documents open from IndexedDB
 // (public/sw.js). Browsers allow service workers on https and on localhost only.

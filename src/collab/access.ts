@@ -23,29 +23,58 @@ export type AccessState =
   | { state: 'granted'; role: Role; protected: boolean }
   | { state: 'denied'; status: 401 | 403; message: string };
 
+/** Asks the relay what this page's key grants in `room`; offline (the relay cannot be asked), an editor of the local copy. */
+export async function fetchAccess(room: string): Promise<Exclude<AccessState, { state: 'checking' }>> {
+  const key = shareKey();
+  const query = key ? `?${KEY_QUERY_PARAM}=${encodeURIComponent(key)}` : '';
+  try {
+    const response = await fetch(`${Paths.access(room)}${query}`, { cache: 'no-store' });
+    const answer = (await response.json()) as AccessAnswer;
+    if (response.status === 401 || response.status === 403) {
+      return { state: 'denied', status: response.status, message: answer.error ?? 'This document is protected.' };
+    }
+    return { state: 'granted', role: answer.role ?? Role.editor, protected: answer.protected };
+  } catch {
+    return { state: 'granted', role: Role.editor, protected: false };
+  }
+}
+
+type Answer = Exclude<AccessState, { state: 'checking' }>;
+
+/** The check the entry module started before this page's code loaded (earlyStart.ts), and its answer once it came. */
+let early: { room: string; answer: Promise<Answer>; settled: Answer | null } | null = null;
+
+/** Starts asking what this page may do in `room`; `useAccess` takes the answer over (once). */
+export function startAccessCheck(room: string): Promise<Answer> {
+  const started = { room, answer: fetchAccess(room), settled: null as Answer | null };
+  early = started;
+  void started.answer.then((answer) => (started.settled = answer));
+  return started.answer;
+}
+
+/** The early check's answer for `room`, or a new check. */
+function takeAccessCheck(room: string): Promise<Answer> {
+  if (early?.room !== room) return fetchAccess(room);
+  const { answer } = early;
+  early = null;
+  return answer;
+}
+
+function sameAccess(a: AccessState, b: AccessState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /**
  * What this page may do in `room`. If the relay cannot be asked (offline), the
  * page opens as an editor of its local copy: the relay still checks the key
  * when the socket connects.
  */
 export function useAccess(room: string): AccessState {
-  const [access, setAccess] = useState<AccessState>({ state: 'checking' });
+  // Asked early (earlyStart.ts) and answered already: the first render has it.
+  const [access, setAccess] = useState<AccessState>(() => (early?.room === room ? early.settled : null) ?? { state: 'checking' });
   useEffect(() => {
     let current = true;
-    setAccess({ state: 'checking' });
-    const key = shareKey();
-    const query = key ? `?${KEY_QUERY_PARAM}=${encodeURIComponent(key)}` : '';
-    fetch(`${Paths.access(room)}${query}`, { cache: 'no-store' })
-      .then(async (response) => {
-        const answer = (await response.json()) as AccessAnswer;
-        if (!current) return;
-        if (response.status === 401 || response.status === 403) {
-          setAccess({ state: 'denied', status: response.status, message: answer.error ?? 'This document is protected.' });
-        } else {
-          setAccess({ state: 'granted', role: answer.role ?? Role.editor, protected: answer.protected });
-        }
-      })
-      .catch(() => current && setAccess({ state: 'granted', role: Role.editor, protected: false }));
+    takeAccessCheck(room).then((answer) => current && setAccess((shown) => (sameAccess(shown, answer) ? shown : answer)));
     return () => {
       current = false;
     };
