@@ -33,3 +33,21 @@ test('the title is shared and shown as the page title', async ({ alice, bob, roo
   await expect(bob.page.getByTestId('title')).toHaveValue('Project Report');
   await expect(bob.page).toHaveTitle(/^Project Report/);
 });
+
+test('the toolbar\'s pressed buttons follow the caret: bold inside a bold word, heading in a heading, neither elsewhere', async ({ alice, room }) => {
+  await alice.open(room);
+  await alice.editor.click();
+  await alice.page.keyboard.type('# Title');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.type('plain ');
+  await alice.page.keyboard.press('Control+b');
+  await alice.page.keyboard.type('strong');
+  const bold = alice.page.getByTestId('toolbar-bold');
+  const heading = alice.page.getByTestId('toolbar-heading-one');
+  await expect(bold).toHaveAttribute('aria-pressed', 'true');
+  await alice.page.keyboard.press('Home'); // start of "plain strong": not bold
+  await expect(bold).toHaveAttribute('aria-pressed', 'false');
+  await expect(heading).toHaveAttribute('aria-pressed', 'false');
+  await alice.page.keyboard.press('ArrowUp'); // into the heading
+  await expect(heading).toHaveAttribute('aria-pressed', 'true');
+});

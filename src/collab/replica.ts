@@ -9,6 +9,7 @@ import type * as encoding from 'lib0/encoding';
 import type { Awareness } from 'y-protocols/awareness';
 import { removeAwarenessStates } from 'y-protocols/awareness';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import { writeRelayUpdatesLater } from './relayUpdatesWrittenLater';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { readSavedBody } from '../protocol/codec';
@@ -161,6 +162,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
 
   // This browser's copy: the document shows at once on reload, relay or not.
   const local = new IndexeddbPersistence(`concord:${room}`, doc);
+  const relayWrites = writeRelayUpdatesLater(local, doc, (origin) => origin === provider); // off a peer's keystroke's path
   const journal = new UnloadJournal(room, doc);
   local.whenSynced.then(() => {
     journal.restore(JOURNAL_ORIGIN); // edits whose IndexedDB write the last page did not finish
@@ -231,6 +233,7 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
   // Leave others' presence lists at once when the tab goes away.
   const leave = () => {
     journal.flush();
+    relayWrites.flush();
     removeAwarenessStates(provider.awareness, [doc.clientID], 'window closed');
   };
   window.addEventListener('pagehide', leave);
