@@ -9,12 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeAwareness } from '../../src/protocol/codec';
-import { CONTENT_ROOT, type BlockType } from '../../src/protocol/document';
+import { CONTENT_ROOT, STORED_POSITION_PREFIX, type BlockType } from '../../src/protocol/document';
 import type { CreatedDocument } from '../../src/protocol/constants';
 import type { HistoryPayload, VersionPayload } from '../../src/common/history/wire';
 import { DATABASE_FILE } from '../app';
 import { RawClient, startTestRelay, type TestRelay } from '../relay/testing';
-import { STORED_POSITION_PREFIX } from './updateAuthor';
 
 let relay: TestRelay | null = null;
 const clients: RawClient[] = [];

@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CONTENT_ROOT } from '../../src/protocol/document';
+import { CONTENT_ROOT, STORED_POSITION_PREFIX } from '../../src/protocol/document';
 import { seedUpdate } from '../../src/protocol/seed';
 import { HistoryModel, plainBlocks } from '../../src/common/history/model';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite';
 import { VERSION_PAUSE_MS } from './grouping';
 import { collectedStructs } from './quietUpdates';
-import { STORED_POSITION_PREFIX } from './updateAuthor';
 
 const DAY = 86_400_000;
 const ROOM = 'notes';

@@ -8,6 +8,7 @@
  * the author; a pure deletion from another relay has none (null).
  */
 import type * as Y from 'yjs';
+import { STORED_POSITION_PREFIX } from '../../src/protocol/document';
 import type { ScannedUpdate } from '../relay/updateScan';
 
 /** What history keeps of an update besides its bytes and time. */
@@ -21,8 +22,6 @@ export interface EditMeta {
   quiet: boolean;
 }
 
-/** Root attributes under which @slate-yjs/core stores positions (its STORED_POSITION_PREFIX). */
-export const STORED_POSITION_PREFIX = '__slateYjsStoredPosition_';
 
 /** True when `transaction` changed only stored positions. */
 export function onlyStoredPositions(transaction: Y.Transaction | null): boolean {

@@ -1,7 +1,8 @@
 /**
  * Caret stability with two peers on real Y.Docs (no browser): a peer's typing
  * and Enter elsewhere, or before the caret in the same block, leave the local
- * caret next to the same characters.
+ * caret next to the same characters. Storing a caret costs one update per move
+ * (anchor and focus together), none while it stays put.
  */
 import { slateNodesToInsertDelta, withYjs, YjsEditor } from '@slate-yjs/core';
 import { createEditor, Editor, Node, Transforms, type Descendant } from 'slate';
@@ -69,5 +70,25 @@ describe('stable selection', () => {
     expect(textAt(alice)).toBe('The quick |fox');
     await act(alice, () => Editor.insertText(alice, 'brown '));
     expect(Node.string(bob.children[1])).toBe('The quick brown fox');
+  });
+
+  it('stores a moved caret in one update (anchor and focus together), and nothing when it stays put', async () => {
+    const { editors: [alice], act } = twoPeers([p('one'), p('two')]);
+    const doc = (alice as unknown as YjsEditor).sharedRoot.doc!;
+    const origin = (alice as unknown as YjsEditor).positionStorageOrigin;
+    let caretUpdates = 0;
+    doc.on('update', (_update: Uint8Array, from: unknown) => {
+      if (from === origin) caretUpdates++;
+    });
+    await act(alice, () => Transforms.select(alice, Editor.end(alice, [0])));
+    expect(caretUpdates).toBe(1);
+    await act(alice, () => Editor.insertText(alice, 'x')); // typing at the end of a line moves the stored end
+    expect(caretUpdates).toBe(2);
+    await act(alice, () => Transforms.select(alice, { anchor: { path: [0, 0], offset: 0 }, focus: Editor.end(alice, [1]) }));
+    expect(caretUpdates).toBe(3);
+    await act(alice, () => alice.onChange()); // nothing moved
+    expect(caretUpdates).toBe(3);
+    const stored = YjsEditor.position(alice as unknown as YjsEditor, 'selection-tab0-focus');
+    expect(stored).toEqual(Editor.end(alice, [1]));
   });
 });

@@ -14,10 +14,16 @@
  *
  * Cost: a caret move that the stored position does not already describe is a
  * small document update (typing mid-line is free; typing at the end of a line
- * writes the new end). Each tab removes its keys when it closes.
+ * writes the new end), anchor and focus in one transaction: one update, one
+ * frame. A collapsed caret is resolved and written once for both keys: in a
+ * big document each resolution walks the body's block list (@slate-yjs/core's
+ * path lookups), and this runs after every change. Each tab removes its keys
+ * when it closes.
  */
-import { YjsEditor } from '@slate-yjs/core';
+import { slatePointToRelativePosition, YjsEditor } from '@slate-yjs/core';
 import { Point, Range, Transforms, type Editor } from 'slate';
+import * as Y from 'yjs';
+import { STORED_POSITION_PREFIX } from '../protocol/document';
 
 const TAB_ID_KEY = 'concord.tab';
 
@@ -42,23 +48,38 @@ export function withStableSelection<T extends Editor>(editor: T, id: string): T 
   const keys = { anchor: `selection-${id}-anchor`, focus: `selection-${id}-focus` } as const;
   let storing = false;
 
+  /** The stored bytes of a key (what @slate-yjs/core keeps: an encoded relative position), or undefined. */
+  const stored = (which: keyof typeof keys): Uint8Array | undefined =>
+    e.sharedRoot.getAttribute(STORED_POSITION_PREFIX + keys[which]) as Uint8Array | undefined;
+
   /**
-   * Writes a point only if what the document holds does not already resolve to
-   * it. Re-writing a position a peer has just migrated would race with that
-   * peer's next split and could undo the migration.
+   * Writes the selection's points that what the document holds does not
+   * already resolve to. Re-writing a position a peer has just migrated would
+   * race with that peer's next split and could undo the migration.
    */
-  const store = (which: keyof typeof keys, point: Point) => {
-    const current = YjsEditor.position(e, keys[which]);
-    if (current && Point.equals(current, point)) return;
-    YjsEditor.storePosition(e, keys[which], point);
+  const storeSelection = ({ anchor, focus }: Range) => {
+    const collapsed = Point.equals(anchor, focus);
+    const storedAnchor = stored('anchor');
+    const storedFocus = stored('focus');
+    const sameStored = storedAnchor !== undefined && storedFocus !== undefined && equalBytes(storedAnchor, storedFocus);
+    const anchorNow = YjsEditor.position(e, keys.anchor);
+    const focusNow = sameStored ? anchorNow : YjsEditor.position(e, keys.focus);
+    const writeAnchor = !anchorNow || !Point.equals(anchorNow, anchor);
+    const writeFocus = !focusNow || !Point.equals(focusNow, focus);
+    if (!writeAnchor && !writeFocus) return;
+    const anchorBytes = writeAnchor ? Y.encodeRelativePosition(slatePointToRelativePosition(e.sharedRoot, e, anchor)) : null;
+    const focusBytes = !writeFocus ? null : collapsed && anchorBytes ? anchorBytes : Y.encodeRelativePosition(slatePointToRelativePosition(e.sharedRoot, e, focus));
+    e.sharedRoot.doc!.transact(() => {
+      if (anchorBytes) e.sharedRoot.setAttribute(STORED_POSITION_PREFIX + keys.anchor, anchorBytes as never);
+      if (focusBytes) e.sharedRoot.setAttribute(STORED_POSITION_PREFIX + keys.focus, focusBytes as never);
+    }, e.positionStorageOrigin);
   };
 
   e.onChange = (options) => {
     onChange(options); // withYjs flushes local changes here, so Yjs and Slate agree below
     if (!YjsEditor.connected(e) || !e.selection) return;
     try {
-      store('anchor', e.selection.anchor);
-      store('focus', e.selection.focus);
+      storeSelection(e.selection);
       storing = true;
     } catch {
       // The selection points at a node Yjs does not hold yet: keep the last stored one.
@@ -85,4 +106,10 @@ export function withStableSelection<T extends Editor>(editor: T, id: string): T 
   };
 
   return e;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -9,6 +9,14 @@ export const CONTENT_ROOT = 'content';
 export const TITLE_ROOT = 'title';
 
 /**
+ * Root attributes under which @slate-yjs/core stores positions (its
+ * STORED_POSITION_PREFIX, not exported): each tab keeps its caret there
+ * (src/editor/stableSelection.ts), and the relay's history knows such an
+ * update changes nothing a reader sees (server/history/updateAuthor.ts).
+ */
+export const STORED_POSITION_PREFIX = '__slateYjsStoredPosition_';
+
+/**
  * Block element types of the body (the Slate `type` attribute). Lists are flat:
  * a list line is a top-level `list-item` carrying `listType` and `indent`
  * attributes. `bulleted-list` / `numbered-list` are the containers of the

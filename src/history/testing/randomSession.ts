@@ -11,7 +11,7 @@
  */
 import { yTextToSlateElement } from '@slate-yjs/core';
 import * as Y from 'yjs';
-import { BlockType, CONTENT_ROOT, ListType, TITLE_ROOT } from '../../protocol/document';
+import { BlockType, CONTENT_ROOT, ListType, STORED_POSITION_PREFIX, TITLE_ROOT } from '../../protocol/document';
 import { seedUpdate } from '../../protocol/seed';
 import { makeRng as random } from '../../lab/sim/rng'; // mulberry32: a session is a pure function of its seed
 
@@ -64,7 +64,7 @@ interface Writer {
 }
 
 /** The root attribute under which the editor stores a tab's caret (@slate-yjs/core's stored positions). */
-const CARET_KEY = (client: number) => `__slateYjsStoredPosition_${client}-anchor`;
+const CARET_KEY = (client: number) => `${STORED_POSITION_PREFIX}${client}-anchor`;
 const CARET_ORIGIN = Symbol('caret');
 
 /** Stores a caret position in the root's attributes, as the editor does after a caret move. */
