@@ -4,13 +4,13 @@
  * keystroke that is after Slate has the change but before the page can show
  * it (measured: ~1.6 ms of bob's ~6.5 ms from message to DOM, bench/propagation.ts
  * with PROFILE_DIR). Updates that came from the relay are safe there already:
- * they are written a moment later instead, merged into one. The tab's own
+ * they are written a moment later instead. The tab's own
  * edits are still written at once (this browser may hold their only copy);
  * a page that goes away writes what is waiting (`flush`), and the unload
  * journal covers the last seconds anyway.
  */
 import type { IndexeddbPersistence } from 'y-indexeddb';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 
 /** How long updates from the relay wait: long enough to batch a burst, short enough that a reload finds them. */
 const DELAY_MS = 250;
@@ -28,10 +28,10 @@ export function writeRelayUpdatesLater(local: IndexeddbPersistence, doc: Y.Doc, 
   const flush = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (waiting.length === 0) return;
-    const update = waiting.length === 1 ? waiting[0] : Y.mergeUpdates(waiting);
+    // One by one, not merged: merging a document's first sync (megabytes) with the rest costs more than it saves.
+    const updates = waiting;
     waiting = [];
-    store(update, null);
+    for (const update of updates) store(update, null);
   };
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (!fromRelay(origin)) return store(update, origin);
