@@ -20,6 +20,9 @@ const PIPELINED_SECONDS = QUICK ? 3 : 8;
 
 interface DurabilityRow {
   label: string;
+  /** The relay's arrival → ack, bucket upper bounds (ms). */
+  relayP50Ms: number;
+  relayP99Ms: number;
   updates: number;
   perSecond: number;
   p50Ms: number;
@@ -49,7 +52,25 @@ class AckClock {
 
 async function commitsAndUpdates(server: Awaited<ReturnType<typeof startServer>>) {
   const metrics = await server.metrics();
-  return { commits: metrics.get('concord_storage_commits_total') ?? NaN, updates: metrics.get('concord_updates_persisted_total') ?? NaN };
+  const ackBuckets = new Map<number, number>();
+  for (const [name, value] of metrics) {
+    const bound = /^concord_ack_latency_seconds_bucket\{le="([^"]+)"\}$/.exec(name)?.[1];
+    if (bound !== undefined) ackBuckets.set(bound === '+Inf' ? Infinity : Number(bound) * 1_000, value);
+  }
+  return { commits: metrics.get('concord_storage_commits_total') ?? NaN, updates: metrics.get('concord_updates_persisted_total') ?? NaN, ackBuckets };
+}
+
+/**
+ * The relay's own view: arrival → ack (concord_ack_latency_seconds) between two
+ * scrapes, as the upper bound (ms) of the bucket holding quantile `q`.
+ */
+function relayQuantile(before: Map<number, number>, after: Map<number, number>, q: number): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const count = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  for (const bound of bounds) {
+    if ((after.get(bound) ?? 0) - (before.get(bound) ?? 0) >= q * count) return bound;
+  }
+  return NaN;
 }
 
 export async function benchDurability(): Promise<void> {
@@ -97,6 +118,8 @@ export async function benchDurability(): Promise<void> {
         p50Ms: percentile(latencies, 50),
         p99Ms: percentile(latencies, 99),
         updatesPerCommit: (after.updates - before.updates) / (after.commits - before.commits),
+        relayP50Ms: relayQuantile(before.ackBuckets, after.ackBuckets, 0.5),
+        relayP99Ms: relayQuantile(before.ackBuckets, after.ackBuckets, 0.99),
       });
     }
     // Pipelined.
@@ -143,6 +166,8 @@ export async function benchDurability(): Promise<void> {
         p50Ms: percentile(latencies, 50),
         p99Ms: percentile(latencies, 99),
         updatesPerCommit: (after.updates - before.updates) / (after.commits - before.commits),
+        relayP50Ms: relayQuantile(before.ackBuckets, after.ackBuckets, 0.5),
+        relayP99Ms: relayQuantile(before.ackBuckets, after.ackBuckets, 0.99),
       });
     }
   } finally {
@@ -151,7 +176,7 @@ export async function benchDurability(): Promise<void> {
     await server.stop();
   }
   report.table(
-    ['server', 'load', 'updates', 'acked updates/s', 'p50 send→ack ms', 'p99 send→ack ms', 'updates per commit'],
+    ['server', 'load', 'updates', 'acked updates/s', 'p50 send→ack ms', 'p99 send→ack ms', 'relay arrival→ack p50 / p99 ms (≤, buckets)', 'updates per commit'],
     [
       ...rows.map((row) => [
         SERVER_LABELS.concord,
@@ -160,12 +185,17 @@ export async function benchDurability(): Promise<void> {
         fmt(row.perSecond),
         ms(row.p50Ms),
         ms(row.p99Ms),
+        `${ms(row.relayP50Ms)} / ${ms(row.relayP99Ms)}`,
         fmt(row.updatesPerCommit, 1),
       ]),
-      [SERVER_LABELS.reference, 'n/a: no durable ack', '', '', '', '', ''],
-      [SERVER_LABELS.hocuspocus, 'n/a: no durable ack (SyncStatus means applied, not stored)', '', '', '', '', ''],
+      [SERVER_LABELS.reference, 'n/a: no durable ack', '', '', '', '', '', ''],
+      [SERVER_LABELS.hocuspocus, 'n/a: no durable ack (SyncStatus means applied, not stored)', '', '', '', '', '', ''],
     ],
   );
   const worst = Math.max(...rows.map((row) => row.p99Ms));
-  report.note(`Goal p99 ≤ 10 ms → Concord worst p99 ${ms(worst)} ms: ${worst <= 10 ? 'met' : 'NOT met'}.`);
+  report.note(
+    `Goal p99 ≤ 10 ms → Concord worst p99 ${ms(worst)} ms: ${worst <= 10 ? 'met' : 'NOT met'}. ` +
+      'send→ack is measured at the client, in the load generator that shares the 2 cores with the relay; ' +
+      'the relay\'s own arrival→ack (concord_ack_latency_seconds) says how much of it the relay spends.',
+  );
 }

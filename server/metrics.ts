@@ -3,7 +3,7 @@
  * that start several relays in one process do not share counters.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CloseCode } from '../src/protocol/constants';
 
 /**
@@ -160,6 +160,12 @@ export function createMetrics() {
     'Sync step 2 answers sent as a deflated V2 update, to clients that asked for it (?sync=v2z); the others get V1',
   );
   const throttledMs = tally(registry, 'concord_throttled_ms_total', 'Milliseconds sockets spent paused by the rate limit (backpressure: the relay stops reading them)');
+  const ackLatency = new Histogram({
+    name: 'concord_ack_latency_seconds',
+    help: 'From an update frame\'s arrival to the `saved` ack that covers it (decode, apply, commit, fsync, group commit): how long an edit waits to be durable, on the relay',
+    buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   const updatesHeld = new Counter({
     name: 'concord_updates_held_total',
     help: 'Updates that arrived before a struct they build on and waited on their socket for it',
@@ -298,6 +304,7 @@ export function createMetrics() {
     storageSyncs,
     compactSyncs,
     throttledMs,
+    ackLatency,
     redisConnected,
     redisMessages,
     redisBytes,

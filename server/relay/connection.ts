@@ -9,7 +9,7 @@
  * shows what a socket costs, by kind of object.
  */
 import { WebSocket } from 'ws';
-import type { Role } from '../../src/protocol/constants';
+import { Role } from '../../src/protocol/constants';
 import type { Metrics } from '../metrics';
 import type { Room } from './room';
 import type { ScannedUpdate } from './updateScan';
@@ -41,14 +41,19 @@ const NO_AWARENESS_CLIENTS: ReadonlySet<number> = new Set<number>();
 
 let nextConnectionId = 1;
 
+/** Arrival times kept per socket for the ack-latency metric, at most (a socket with more unacked frames stops timing them). */
+const MAX_TIMED_FRAMES = 10_000;
+
 export class Connection {
   readonly id = nextConnectionId++;
   /** performance.now() at open, in whole ms (a small integer, stored unboxed). */
   private readonly openedAtMs = Math.round(performance.now());
   /** Update-bearing sync frames (step 2, update) received on this socket. */
   updateFramesReceived = 0;
-  /** The count carried by the last `saved` ack sent to this socket. */
+  /** The count carried by the last `saved` ack sent to this socket (set through `acked`). */
   updateFramesAcked = 0;
+  /** When each update frame not acked yet arrived (performance.now()), for the ack-latency metric; null while none waits. */
+  private unackedSince: number[] | null = null;
   /**
    * The index (1-based, among update frames) of the first frame that is not
    * stored: held for missing dependencies, or dropped because this socket is a
@@ -165,6 +170,28 @@ export class Connection {
     this.corked = true;
     tcp.cork();
     process.nextTick(uncork, this, tcp);
+  }
+
+  /** Counts an update-bearing frame that just arrived. */
+  updateFrameReceived(): void {
+    this.updateFramesReceived++;
+    if (!this.wantsAcks || this.role === Role.viewer) return; // a viewer's frames are never acked
+    const since = (this.unackedSince ??= []);
+    // Bounded however long frames wait (held ones, a storage outage).
+    if (since.length < MAX_TIMED_FRAMES) since.push(performance.now());
+  }
+
+  /** Records that the `saved` ack about to be sent covers `frames` update frames. */
+  acked(frames: number): void {
+    const newly = frames - this.updateFramesAcked;
+    this.updateFramesAcked = frames;
+    const since = this.unackedSince;
+    if (!since || newly <= 0) return;
+    const now = performance.now();
+    const done = Math.min(newly, since.length);
+    for (let i = 0; i < done; i++) this.metrics.ackLatency.observe((now - since[i]) / 1_000);
+    since.splice(0, done);
+    if (since.length === 0) this.unackedSince = null;
   }
 
   /** Rate-limit pauses so far on this socket. */

@@ -268,6 +268,7 @@ describe('relay', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${relay.concord.port}/metrics`)).text();
     expect(metrics).toContain('concord_updates_duplicate_total 2');
     expect(metrics).toContain('concord_updates_trimmed_total 1');
+    expect(metrics).toContain('concord_ack_latency_seconds_count 5'); // every acked frame timed once, arrival to ack: alice's 4, bob's step 2
   });
 
   it('R11: an error while handling a frame closes only that socket with 1011, logged with its room and counted; every room carries on', async () => {

@@ -227,7 +227,7 @@ export class Room implements ClusterRoom {
   }
 
   private receiveUpdate(from: Connection, frame: Uint8Array, update: Uint8Array): void {
-    from.updateFramesReceived++;
+    from.updateFrameReceived();
     if (isEmptyUpdate(update)) {
       this.sink.enqueue(this, null); // nothing to store, but the sender still gets its ack
       return;
@@ -427,7 +427,7 @@ export class Room implements ClusterRoom {
       if (!this.connections.has(connection) || connection.updateFramesAcked >= ackable) continue;
       const saved = this.bus.committed(connection, ackable);
       if (saved <= connection.updateFramesAcked) continue;
-      connection.updateFramesAcked = saved;
+      connection.acked(saved);
       connection.send(encodeSaved(saved, covered.stateVector));
     }
   }
@@ -435,7 +435,7 @@ export class Room implements ClusterRoom {
   ackSaved(target: AckTarget, frames: number): void {
     const connection = target as Connection;
     if (!this.connections.has(connection) || !connection.wantsAcks || frames <= connection.updateFramesAcked) return;
-    connection.updateFramesAcked = Math.min(frames, connection.ackableFrames);
+    connection.acked(Math.min(frames, connection.ackableFrames));
     connection.send(encodeSaved(connection.updateFramesAcked, Y.encodeStateVector(this.doc)));
   }
 
