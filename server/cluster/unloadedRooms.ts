@@ -24,6 +24,7 @@
  *   the document changes.
  */
 import * as Y from 'yjs';
+import { mergeAll } from '../history/fold';
 import { SEED_CLIENT_ID } from '../../src/protocol/document';
 import { seedUpdate } from '../../src/protocol/seed';
 import type { Logger } from '../log';
@@ -182,7 +183,7 @@ export class UnloadedRooms {
     const stored = this.storage.load(room);
     const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
     if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0] : Y.mergeUpdates(parts);
+    return mergeAll(parts);
   }
 
   /** The stored document's exact state vector and delete-set digest (loaded briefly on a cache miss); null if nothing is stored. */

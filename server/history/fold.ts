@@ -2,7 +2,7 @@
  * Folding a room's log into its history, as a pure computation: given what is
  * stored (the history row, the last version, the authors) and the log about to
  * be compacted away, what versions and base to write. No database here, so it
- * can run on another thread (server/storage/foldThread.ts): merging hundreds of
+ * can run on another thread (server/storage/storageThread.ts): merging hundreds of
  * updates into versions is the expensive part of a compaction, and the relay's
  * event loop should not wait for it. historyStore.ts reads the inputs and
  * writes the result.
@@ -39,7 +39,7 @@ export interface HistoryRow {
   nextVersion: number;
 }
 
-/** Everything a fold reads (plain data: it crosses to the fold thread by structured clone). */
+/** Everything a fold reads (plain data: it crosses to the storage thread by structured clone). */
 export interface FoldInputs {
   /** null: history starts with this fold. */
   row: HistoryRow | null;
@@ -65,29 +65,11 @@ export interface FoldPlan {
   learned: Map<number, HistoryAuthor>;
 }
 
-/** A compaction's work: the history fold, and the new snapshot (the old one with the log merged in). */
-export interface Compaction {
-  plan: FoldPlan;
-  snapshot: Uint8Array;
-}
-
-/**
- * Plans a compaction. The snapshot is the old one and the log merged as
- * updates (Y.mergeUpdates: no document to build); unlike a state encoded from
- * the room's Y.Doc it keeps the content of text deleted since the last
- * snapshot, until the room's next compaction in place (when it is unloaded).
- */
-export function planCompaction(inputs: FoldInputs): Compaction {
-  const parts = inputs.log.map((entry) => entry.update);
-  if (inputs.snapshot) parts.unshift(inputs.snapshot);
-  return { plan: planFold(inputs), snapshot: mergeAll(parts) };
-}
-
-/** The buffers of a compaction's inputs or result, to move them between threads instead of copying them. */
-export function buffersOf(value: FoldInputs | Compaction): ArrayBuffer[] {
+/** The buffers of a fold's inputs or plan, to move them between threads instead of copying them. */
+export function buffersOf(value: FoldInputs | FoldPlan): ArrayBuffer[] {
   const arrays: Array<Uint8Array | null> =
-    'plan' in value
-      ? [value.snapshot, value.plan.base, ...value.plan.versions.map(({ version }) => version.update)]
+    'versions' in value
+      ? [value.base, ...value.versions.map(({ version }) => version.update)]
       : [value.snapshot, value.row?.base ?? null, value.last?.update ?? null, ...value.log.map((entry) => entry.update)];
   const buffers = new Set<ArrayBuffer>();
   for (const array of arrays) {
@@ -97,8 +79,21 @@ export function buffersOf(value: FoldInputs | Compaction): ArrayBuffer[] {
   return [...buffers];
 }
 
+/** Updates merged per call of Y.mergeUpdates in `mergeAll`. */
+const MERGE_CHUNK = 256;
+
+/**
+ * Y.mergeUpdates of many updates, in chunks: its cost grows much faster than
+ * the number of updates merged at once (measured on single-character updates:
+ * 2,000 in 90 ms, 10,000 in 1,355 ms; in chunks of 256, then the chunks'
+ * results: 13 and 42 ms). A log folded after a burst of typing is thousands.
+ */
 export function mergeAll(updates: readonly Uint8Array[]): Uint8Array {
-  return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates as Uint8Array[]);
+  if (updates.length === 1) return updates[0];
+  if (updates.length <= MERGE_CHUNK) return Y.mergeUpdates(updates as Uint8Array[]);
+  const merged: Uint8Array[] = [];
+  for (let i = 0; i < updates.length; i += MERGE_CHUNK) merged.push(Y.mergeUpdates(updates.slice(i, i + MERGE_CHUNK)));
+  return mergeAll(merged);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

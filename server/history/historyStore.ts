@@ -203,7 +203,9 @@ export class HistoryStore {
    */
   foldInputs(room: string, snapshotBefore: Uint8Array | null, log: readonly LoggedUpdate[]): FoldInputs {
     const last = this.statements.lastVersion.get(room);
-    return { row: this.row(room), snapshot: snapshotBefore, last: last ? toVersion(last) : null, log, authors: this.authorsOf(room), now: this.now() };
+    const row = this.row(room);
+    // The snapshot matters only to a room whose history starts with this fold (see planFold).
+    return { row, snapshot: row === null ? snapshotBefore : null, last: last ? toVersion(last) : null, log, authors: this.authorsOf(room), now: this.now() };
   }
 
   /** True if the room's history is as it was when `inputs` were read (nothing folded, pruned or continued since). */

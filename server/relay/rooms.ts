@@ -4,7 +4,7 @@
  * At most `limits.maxRoomsLoaded` are held: to make room for one more, the
  * least recently used room without sockets is stored and unloaded first.
  */
-import * as Y from 'yjs';
+import { mergeAll } from '../history/fold';
 import { nullCluster, type ClusterLink, type RoomDirectory } from '../cluster/clusterLink';
 import type { Config } from '../config';
 import type { Logger } from '../log';
@@ -93,7 +93,7 @@ export class Rooms implements RoomDirectory {
     const stored = this.storage.load(name);
     const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
     if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0] : Y.mergeUpdates(parts);
+    return mergeAll(parts);
   }
 
   /** Commits every queued update now (used before unloading and at shutdown). */
@@ -113,15 +113,16 @@ export class Rooms implements RoomDirectory {
   }
 
   /**
-   * Compaction while the room is in use: the history fold runs on the storage's
-   * fold thread when it has one (server/storage/foldThread.ts), so the relay
-   * keeps relaying meanwhile. Updates that arrive during it stay in the log.
+   * Compaction while the room is in use: the snapshot is encoded here (the
+   * room's Y.Doc is here), the history fold runs on the storage's thread when it
+   * has one (server/storage/storageThread.ts), so the relay keeps relaying
+   * meanwhile. Updates that arrive during it stay in the log.
    */
   private compactSoon(room: Room): void {
     if (!this.storage.compactInBackground) return this.compact(room);
     if (this.compacting.has(room)) return;
     this.compacting.add(room);
-    this.storage.compactInBackground(room.name, (error, folded) => {
+    this.storage.compactInBackground(room.name, room.encodeState(), (error, folded) => {
       this.compacting.delete(room);
       if (this.rooms.get(room.name) !== room) return; // unloaded meanwhile: compacted in place then
       if (error) {

@@ -7,18 +7,12 @@
  * is one fsync per tick, not per keystroke.
  */
 import Database from 'better-sqlite3';
-import { closeSync, fstatSync, fsync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HistoryStore, type HistoryOptions } from '../history/historyStore';
-import { planCompaction, type Compaction, type FoldInputs } from '../history/fold';
+import { planFold, type FoldInputs, type FoldPlan } from '../history/fold';
 import { StorageThread } from './storageThread';
 import type { AppendEntry, LoggedUpdate, Storage, StoredRoom } from './storage';
-
-/**
- * The WAL size past which it is checkpointed: SQLite's own default (1,000
- * pages of 4 KiB). A checkpoint takes a few milliseconds at this size.
- */
-const CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS snapshots (
@@ -47,8 +41,6 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  // Checkpoints run on the storage thread (`checkpointIfDue`), not inside whichever commit fills the WAL.
-  if (file !== ':memory:') db.pragma('wal_autocheckpoint = 0');
   db.exec(SCHEMA);
   const columns = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'updates\')').all().map((c) => c.name));
   for (const [column, type] of Object.entries(HISTORY_COLUMNS)) {
@@ -70,6 +62,9 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   );
   const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE room = ?');
   const lastSeq = db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM updates WHERE room = ?');
+  const selectLogUpTo = db.prepare<[string, number], { data: Buffer; at: number | null; author: number | null; quiet: number | null }>(
+    'SELECT data, at, author, quiet FROM updates WHERE room = ? AND seq <= ? ORDER BY seq',
+  );
   const countUpTo = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ? AND seq <= ?');
   const deleteUpTo = db.prepare<[string, number]>('DELETE FROM updates WHERE room = ? AND seq <= ?');
   // appendUnsynced: that one transaction commits without SQLite's fsync; `sync` fsyncs the WAL
@@ -79,8 +74,13 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   let walFd: number | null = null;
   let closed = false;
 
-  const loadLog = (room: string): LoggedUpdate[] =>
-    selectLog.all(room).map((row) => ({ update: new Uint8Array(row.data), at: row.at, author: row.author, quiet: row.quiet === 1 }));
+  const toLogged = (row: { data: Buffer; at: number | null; author: number | null; quiet: number | null }): LoggedUpdate => ({
+    update: new Uint8Array(row.data),
+    at: row.at,
+    author: row.author,
+    quiet: row.quiet === 1,
+  });
+  const loadLog = (room: string): LoggedUpdate[] => selectLog.all(room).map(toLogged);
   const loadSnapshot = (room: string): Uint8Array | null => {
     const row = selectSnapshot.get(room);
     return row ? new Uint8Array(row.state) : null;
@@ -98,63 +98,44 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     deleteUpdates.run(room);
   });
   const thread = new StorageThread();
-  let checkpointing = false;
 
   /** The WAL's descriptor: a database in WAL mode keeps its WAL (same inode) while it is open. */
   const wal = (): number => (walFd ??= openSync(`${file}-wal`, 'r'));
 
-  /**
-   * Once the WAL passes CHECKPOINT_WAL_BYTES, copies it back into the database
-   * on the storage thread (a passive checkpoint: commits go on meanwhile), or
-   * here if that thread is gone. SQLite restarts the WAL from its start after a
-   * complete checkpoint, so it stays near that size.
-   */
-  const checkpointIfDue = () => {
-    if (file === ':memory:' || checkpointing || closed) return;
-    let size: number;
-    try {
-      size = fstatSync(wal()).size;
-    } catch {
-      return; // no WAL yet
-    }
-    if (size < CHECKPOINT_WAL_BYTES) return;
-    checkpointing = true;
-    thread.checkpoint(file).then(
-      () => (checkpointing = false),
-      () => {
-        checkpointing = false;
-        if (!closed) db.pragma('wal_checkpoint(PASSIVE)');
-      },
-    );
-  };
+  /** A compaction to write once its fold is planned: the log up to `upTo` is replaced by `state`. */
+  interface Job {
+    upTo: number;
+    inputs: FoldInputs;
+    state: Uint8Array;
+  }
 
-  /** What compacting a room's log reads: its entries up to `upTo` (null: the log is empty). */
-  const readCompaction = (room: string): { upTo: number; inputs: FoldInputs } | null => {
-    const upTo = lastSeq.get(room)?.seq ?? null;
+  /** What compacting a room's log into `state` reads: the entries up to `upTo` (default: all), null if none. */
+  const readCompaction = (room: string, state: Uint8Array, upTo = lastSeq.get(room)?.seq ?? null): Job | null => {
     if (upTo === null) return null;
-    // The same synchronous read as `upTo`: nothing is appended in between.
-    return { upTo, inputs: history.foldInputs(room, loadSnapshot(room), loadLog(room)) };
+    const log = selectLogUpTo.all(room, upTo).map(toLogged);
+    if (log.length === 0) return null;
+    return { upTo, inputs: history.foldInputs(room, loadSnapshot(room), log), state };
   };
 
   /**
-   * Writes a compaction planned elsewhere, unless what it read changed meanwhile
-   * (then nothing: 0). Returns how many log entries it replaced.
+   * Writes a compaction whose fold was planned elsewhere, unless what it read
+   * changed meanwhile (then nothing: 0). Returns how many log entries it replaced.
    */
-  const writeCompaction = (room: string, { upTo, inputs }: { upTo: number; inputs: FoldInputs }, { plan, snapshot }: Compaction): number => {
+  const writeCompaction = (room: string, { upTo, inputs, state }: Job, plan: FoldPlan): number => {
     // Without an fsync on the event loop: atomic either way, and the next sync makes it durable.
     // Until then a power loss can only undo the whole compaction, leaving the log it replaced.
     syncNormal.run();
     try {
       return db.transaction(() => {
+        // (Only counts are read from `inputs` here: its buffers may have moved to the storage thread.)
         if (countUpTo.get(room, upTo)!.n !== inputs.log.length || !history.stillCurrent(room, inputs)) return 0;
         history.writeFold(room, plan);
-        upsertSnapshot.run(room, snapshot, Date.now());
+        upsertSnapshot.run(room, state, Date.now());
         deleteUpTo.run(room, upTo);
         return inputs.log.length;
       })();
     } finally {
       syncFull.run();
-      checkpointIfDue();
     }
   };
 
@@ -170,7 +151,6 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     append(entries) {
       if (entries.length === 0) return;
       appendAll(entries);
-      checkpointIfDue();
     },
     appendUnsynced(entries) {
       if (entries.length === 0) return;
@@ -194,36 +174,34 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
         queueMicrotask(() => done(error as Error));
         return;
       }
-      fsync(fd, (error) => {
-        done(closed ? null : error);
-        checkpointIfDue();
-      });
+      fsync(fd, (error) => done(closed ? null : error));
     },
     compact(room, state) {
       compactRoom(room, state);
-      checkpointIfDue();
     },
-    compactInBackground(room, done) {
-      const job = readCompaction(room);
+    compactInBackground(room, state, done) {
+      // `state` holds every entry logged so far (the caller encoded it just now): read them now, plan
+      // their fold on the storage thread, write when it answers. Entries logged meanwhile stay.
+      const job = readCompaction(room, state);
       if (!job) {
         queueMicrotask(() => done(null, 0));
         return;
       }
       thread.plan(job.inputs).then(
-        (compaction) => {
+        (plan) => {
           if (closed) return done(new Error('storage closed'), 0);
           try {
-            done(null, writeCompaction(room, job, compaction)); // (the inputs' buffers moved to the thread: only their counts are read)
+            done(null, writeCompaction(room, job, plan));
           } catch (error) {
             done(error as Error, 0);
           }
         },
         (error: Error) => {
           if (closed) return done(error, 0);
-          // No fold thread (it failed to start or died; the inputs went with it): read again and plan here.
+          // No storage thread (it failed to start or died; the inputs went with it): read them again, plan here.
           try {
-            const fresh = readCompaction(room);
-            done(null, fresh ? writeCompaction(room, fresh, planCompaction(fresh.inputs)) : 0);
+            const again = readCompaction(room, state, job.upTo);
+            done(null, again ? writeCompaction(room, again, planFold(again.inputs)) : 0);
           } catch (inPlace) {
             done(inPlace as Error, 0);
           }

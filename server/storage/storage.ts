@@ -63,14 +63,14 @@ export interface Storage {
    */
   compact(room: string, state: Uint8Array): void;
   /**
-   * Optional: compaction with the costly part (folding the log into history,
-   * merging it into the snapshot) done off the event loop: the log as it is
-   * now is replaced by a snapshot of the old one and the log. `done(null, n)`:
-   * it replaced the first `n` entries (0 if the log or history changed
-   * meanwhile: nothing was written, compact later). Entries appended after the
-   * call stay. Nothing is lost if it fails.
+   * Optional: `compact` with its costly part (folding the log into history)
+   * done off the event loop. `state` must contain every update appended so
+   * far; it replaces the log as it is now. `done(null, n)`: it replaced the
+   * first `n` entries (0 if the log or history changed meanwhile: nothing was
+   * written, compact later). Entries appended after the call stay. Nothing is
+   * lost if it fails.
    */
-  compactInBackground?(room: string, done: (error: Error | null, folded: number) => void): void;
+  compactInBackground?(room: string, state: Uint8Array, done: (error: Error | null, folded: number) => void): void;
   /** A room's log since the last compaction, with each entry's time and author (for history). */
   loadLog(room: string): LoggedUpdate[];
   /** How many updates are in a room's log (since the last compaction). */

@@ -1,24 +1,24 @@
 /**
- * One worker thread for the storage's background work, so that neither holds
- * the relay's event loop:
+ * One worker thread for the storage's background work: planning compactions'
+ * history folds (server/history/fold.ts: the log merged into versions), so it
+ * does not hold the relay's event loop. Measured: a compaction of 500
+ * keystrokes held the loop 20-35 ms, every 500 keystrokes per room, most of
+ * the durable-ack p99 under load (bench/durability.ts). Reading the inputs
+ * and writing the result stay on the main thread, in its SQLite connection.
  *
- * - **compaction planning** (server/history/fold.ts: the log folded into
- *   history versions, and the new snapshot). Measured: 20-35 ms per compaction
- *   of 500 keystrokes, every 500 keystrokes per room, most of the relay's p99
- *   under load (bench/durability.ts). Reading the inputs and writing the
- *   result stay on the main thread, in its SQLite connection.
- * - **WAL checkpoints** (copying the write-ahead log back into the database
- *   file, with its fsyncs), on a connection of the thread's own. SQLite runs
- *   them inside whichever commit fills the log past 1,000 pages: 1 commit in
- *   100 took 4-5 ms instead of 0.1 (sqlite.ts turns that off).
+ * (WAL checkpoints were tried here too, on a connection of the thread's own:
+ * with writes never pausing, its passive checkpoints rarely caught up, the
+ * WAL grew to tens of megabytes instead of restarting at 4 MiB, and a clean
+ * stop left it behind for the next start to recover: 2 s to open a room
+ * instead of 0.1. SQLite's own checkpoints, inside a commit, stay.)
  *
  * Started on first use and unref'd while idle (an idle relay exits as
  * before). If the thread cannot start or dies, its calls reject and the
  * caller does the work itself.
  */
 import { Worker } from 'node:worker_threads';
-import { buffersOf, type Compaction, type FoldInputs } from '../history/fold';
-import type { CheckpointResult, StorageJob, StorageReply } from './storageWorker';
+import { buffersOf, type FoldInputs, type FoldPlan } from '../history/fold';
+import type { StorageJob, StorageReply } from './storageWorker';
 
 interface Pending {
   resolve: (value: never) => void;
@@ -42,16 +42,11 @@ export class StorageThread {
   private closed = false;
 
   /**
-   * Plans a compaction on the thread. The buffers in `inputs` move there (they
-   * are empty here afterwards).
+   * Plans a history fold on the thread. The buffers in `inputs` move there
+   * (they are empty here afterwards).
    */
-  plan(inputs: FoldInputs): Promise<Compaction> {
+  plan(inputs: FoldInputs): Promise<FoldPlan> {
     return this.run({ kind: 'plan', inputs }, buffersOf(inputs));
-  }
-
-  /** A passive checkpoint of the WAL database `file` (it waits for no reader or writer). */
-  checkpoint(file: string): Promise<CheckpointResult> {
-    return this.run({ kind: 'checkpoint', file }, []);
   }
 
   close(): void {
