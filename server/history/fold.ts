@@ -65,12 +65,32 @@ export interface FoldPlan {
   learned: Map<number, HistoryAuthor>;
 }
 
-/** The buffers of a fold's inputs or plan, to move them between threads instead of copying them. */
-export function buffersOf(value: FoldInputs | FoldPlan): ArrayBuffer[] {
+/** A compaction's work: the history fold, and the snapshot that replaces the log. */
+export interface Compaction {
+  plan: FoldPlan;
+  snapshot: Uint8Array;
+}
+
+/**
+ * Plans a compaction: the fold, and the new snapshot, the old one with the
+ * log applied, encoded from a garbage-collecting Y.Doc (deleted text dropped,
+ * as the room's own encoding would; merging the updates instead keeps it).
+ */
+export function planCompaction(inputs: FoldInputs, snapshotBefore: Uint8Array | null): Compaction {
+  const doc = new Y.Doc({ gc: true });
+  if (snapshotBefore) Y.applyUpdate(doc, snapshotBefore);
+  for (const entry of inputs.log) Y.applyUpdate(doc, entry.update);
+  const snapshot = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return { plan: planFold(inputs), snapshot };
+}
+
+/** The buffers of a compaction's inputs or result, to move them between threads instead of copying them. */
+export function buffersOf(value: FoldInputs | Compaction, snapshot: Uint8Array | null = null): ArrayBuffer[] {
   const arrays: Array<Uint8Array | null> =
-    'versions' in value
-      ? [value.base, ...value.versions.map(({ version }) => version.update)]
-      : [value.snapshot, value.row?.base ?? null, value.last?.update ?? null, ...value.log.map((entry) => entry.update)];
+    'plan' in value
+      ? [value.snapshot, value.plan.base, ...value.plan.versions.map(({ version }) => version.update)]
+      : [snapshot, value.snapshot, value.row?.base ?? null, value.last?.update ?? null, ...value.log.map((entry) => entry.update)];
   const buffers = new Set<ArrayBuffer>();
   for (const array of arrays) {
     // Only whole, unshared buffers move; a view into a bigger one (or one used twice) is copied.

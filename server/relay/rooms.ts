@@ -113,16 +113,16 @@ export class Rooms implements RoomDirectory {
   }
 
   /**
-   * Compaction while the room is in use: the snapshot is encoded here (the
-   * room's Y.Doc is here), the history fold runs on the storage's thread when it
-   * has one (server/storage/storageThread.ts), so the relay keeps relaying
-   * meanwhile. Updates that arrive during it stay in the log.
+   * Compaction while the room is in use: planned on the storage's thread when
+   * it has one (server/storage/storageThread.ts: the history fold and the new
+   * snapshot), so the relay keeps relaying meanwhile. Updates that arrive
+   * during it stay in the log.
    */
   private compactSoon(room: Room): void {
     if (!this.storage.compactInBackground) return this.compact(room);
     if (this.compacting.has(room)) return;
     this.compacting.add(room);
-    this.storage.compactInBackground(room.name, room.encodeState(), (error, folded) => {
+    this.storage.compactInBackground(room.name, (error, folded) => {
       this.compacting.delete(room);
       if (this.rooms.get(room.name) !== room) return; // unloaded meanwhile: compacted in place then
       if (error) {
@@ -133,6 +133,8 @@ export class Rooms implements RoomDirectory {
       if (folded === 0) return; // the log changed under it (an unload's compaction): retried after a later commit
       room.logLength = Math.max(0, room.logLength - folded);
       this.metrics.compactions.inc();
+      // A burst outran it: go on now rather than at the next commit (there may be none for a while).
+      if (room.logLength >= this.config.compactAfterUpdates) this.compactSoon(room);
     });
   }
 

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HistoryStore, type HistoryOptions } from '../history/historyStore';
-import { planFold, type FoldInputs, type FoldPlan } from '../history/fold';
+import { planCompaction, type Compaction, type FoldInputs } from '../history/fold';
 import { StorageThread } from './storageThread';
 import type { AppendEntry, LoggedUpdate, Storage, StoredRoom } from './storage';
 
@@ -102,26 +102,27 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   /** The WAL's descriptor: a database in WAL mode keeps its WAL (same inode) while it is open. */
   const wal = (): number => (walFd ??= openSync(`${file}-wal`, 'r'));
 
-  /** A compaction to write once its fold is planned: the log up to `upTo` is replaced by `state`. */
+  /** A compaction to write once planned: the log up to `upTo` is replaced by a snapshot of `snapshot` and that log. */
   interface Job {
     upTo: number;
     inputs: FoldInputs;
-    state: Uint8Array;
+    snapshot: Uint8Array | null;
   }
 
-  /** What compacting a room's log into `state` reads: the entries up to `upTo` (default: all), null if none. */
-  const readCompaction = (room: string, state: Uint8Array, upTo = lastSeq.get(room)?.seq ?? null): Job | null => {
+  /** What compacting a room's log reads: the entries up to `upTo` (default: all), null if none. */
+  const readCompaction = (room: string, upTo = lastSeq.get(room)?.seq ?? null): Job | null => {
     if (upTo === null) return null;
     const log = selectLogUpTo.all(room, upTo).map(toLogged);
     if (log.length === 0) return null;
-    return { upTo, inputs: history.foldInputs(room, loadSnapshot(room), log), state };
+    const snapshot = loadSnapshot(room);
+    return { upTo, inputs: history.foldInputs(room, snapshot, log), snapshot };
   };
 
   /**
    * Writes a compaction whose fold was planned elsewhere, unless what it read
    * changed meanwhile (then nothing: 0). Returns how many log entries it replaced.
    */
-  const writeCompaction = (room: string, { upTo, inputs, state }: Job, plan: FoldPlan): number => {
+  const writeCompaction = (room: string, { upTo, inputs }: Job, { plan, snapshot }: Compaction): number => {
     // Without an fsync on the event loop: atomic either way, and the next sync makes it durable.
     // Until then a power loss can only undo the whole compaction, leaving the log it replaced.
     syncNormal.run();
@@ -130,7 +131,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
         // (Only counts are read from `inputs` here: its buffers may have moved to the storage thread.)
         if (countUpTo.get(room, upTo)!.n !== inputs.log.length || !history.stillCurrent(room, inputs)) return 0;
         history.writeFold(room, plan);
-        upsertSnapshot.run(room, state, Date.now());
+        upsertSnapshot.run(room, snapshot, Date.now());
         deleteUpTo.run(room, upTo);
         return inputs.log.length;
       })();
@@ -179,19 +180,18 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     compact(room, state) {
       compactRoom(room, state);
     },
-    compactInBackground(room, state, done) {
-      // `state` holds every entry logged so far (the caller encoded it just now): read them now, plan
-      // their fold on the storage thread, write when it answers. Entries logged meanwhile stay.
-      const job = readCompaction(room, state);
+    compactInBackground(room, done) {
+      // Read the log now, plan on the storage thread, write when it answers. Entries logged meanwhile stay.
+      const job = readCompaction(room);
       if (!job) {
         queueMicrotask(() => done(null, 0));
         return;
       }
-      thread.plan(job.inputs).then(
-        (plan) => {
+      thread.plan(job.inputs, job.snapshot).then(
+        (compaction) => {
           if (closed) return done(new Error('storage closed'), 0);
           try {
-            done(null, writeCompaction(room, job, plan));
+            done(null, writeCompaction(room, job, compaction));
           } catch (error) {
             done(error as Error, 0);
           }
@@ -200,8 +200,8 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
           if (closed) return done(error, 0);
           // No storage thread (it failed to start or died; the inputs went with it): read them again, plan here.
           try {
-            const again = readCompaction(room, state, job.upTo);
-            done(null, again ? writeCompaction(room, again, planFold(again.inputs)) : 0);
+            const again = readCompaction(room, job.upTo);
+            done(null, again ? writeCompaction(room, again, planCompaction(again.inputs, again.snapshot)) : 0);
           } catch (inPlace) {
             done(inPlace as Error, 0);
           }

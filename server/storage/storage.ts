@@ -63,14 +63,13 @@ export interface Storage {
    */
   compact(room: string, state: Uint8Array): void;
   /**
-   * Optional: `compact` with its costly part (folding the log into history)
-   * done off the event loop. `state` must contain every update appended so
-   * far; it replaces the log as it is now. `done(null, n)`: it replaced the
-   * first `n` entries (0 if the log or history changed meanwhile: nothing was
-   * written, compact later). Entries appended after the call stay. Nothing is
-   * lost if it fails.
+   * Optional: `compact` done off the event loop: the log as it is now is
+   * folded into history and replaced by the snapshot with that log applied.
+   * `done(null, n)`: it replaced the first `n` entries (0 if the log or
+   * history changed meanwhile: nothing was written, compact later). Entries
+   * appended after the call stay. Nothing is lost if it fails.
    */
-  compactInBackground?(room: string, state: Uint8Array, done: (error: Error | null, folded: number) => void): void;
+  compactInBackground?(room: string, done: (error: Error | null, folded: number) => void): void;
   /** A room's log since the last compaction, with each entry's time and author (for history). */
   loadLog(room: string): LoggedUpdate[];
   /** How many updates are in a room's log (since the last compaction). */

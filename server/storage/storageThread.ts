@@ -1,10 +1,13 @@
 /**
- * One worker thread for the storage's background work: planning compactions'
- * history folds (server/history/fold.ts: the log merged into versions), so it
- * does not hold the relay's event loop. Measured: a compaction of 500
- * keystrokes held the loop 20-35 ms, every 500 keystrokes per room, most of
- * the durable-ack p99 under load (bench/durability.ts). Reading the inputs
- * and writing the result stay on the main thread, in its SQLite connection.
+ * One worker thread for the storage's background work: planning compactions
+ * (server/history/fold.ts: the log merged into history versions, and applied
+ * to the old snapshot for the new one), so it does not hold the relay's event
+ * loop. Measured: a compaction of 500 keystrokes held the loop 20-35 ms, every
+ * 500 keystrokes per room, most of the durable-ack p99 under load
+ * (bench/durability.ts); encoding the snapshot from the room's Y.Doc instead
+ * was still ~2 ms per compaction there, and grows with the document. Reading
+ * the inputs and writing the result stay on the main thread, in its SQLite
+ * connection.
  *
  * (WAL checkpoints were tried here too, on a connection of the thread's own:
  * with writes never pausing, its passive checkpoints rarely caught up, the
@@ -17,7 +20,7 @@
  * caller does the work itself.
  */
 import { Worker } from 'node:worker_threads';
-import { buffersOf, type FoldInputs, type FoldPlan } from '../history/fold';
+import { buffersOf, type Compaction, type FoldInputs } from '../history/fold';
 import type { StorageJob, StorageReply } from './storageWorker';
 
 interface Pending {
@@ -42,11 +45,12 @@ export class StorageThread {
   private closed = false;
 
   /**
-   * Plans a history fold on the thread. The buffers in `inputs` move there
-   * (they are empty here afterwards).
+   * Plans a compaction on the thread: `inputs`' log folded into history, and
+   * applied to `snapshot` for the new one. Their buffers move there (they are
+   * empty here afterwards).
    */
-  plan(inputs: FoldInputs): Promise<FoldPlan> {
-    return this.run({ kind: 'plan', inputs }, buffersOf(inputs));
+  plan(inputs: FoldInputs, snapshot: Uint8Array | null): Promise<Compaction> {
+    return this.run({ kind: 'plan', inputs, snapshot }, buffersOf(inputs, snapshot));
   }
 
   close(): void {
