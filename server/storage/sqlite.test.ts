@@ -11,11 +11,12 @@ describeStorageContract('sqlite', openSqliteStorage);
 const BATCH = 50;
 
 /**
- * S5 under a real crash: a child process appends batches of BATCH updates as
- * fast as it can and is killed with SIGKILL mid-stream. The store must open,
- * load, and hold only whole batches.
+ * Runs a child process that writes batches of BATCH one-character updates to a
+ * store as fast as it can (`writeBatch`: the statements writing `pending`),
+ * kills it with SIGKILL after 20 batches, and returns what the store then
+ * loads. The writer never stops, so the kill lands wherever it is in the next ones.
  */
-it('S5: kill -9 during a stream of batches leaves a loadable store of whole batches', async () => {
+async function storedAfterKill(writeBatch: string) {
   const dir = mkdtempSync(join(tmpdir(), 'concord-crash-'));
   const file = join(dir, 'concord.sqlite');
   try {
@@ -30,7 +31,7 @@ it('S5: kill -9 during a stream of batches leaves a loadable store of whole batc
       let batches = 0;
       for (;;) {
         for (let i = 0; i < ${BATCH}; i++) text.insert(text.length, 'x');
-        storage.append(pending.splice(0));
+        ${writeBatch}
         if (++batches === 20) process.stdout.write('ready\\n');
       }
     `;
@@ -42,7 +43,6 @@ it('S5: kill -9 during a stream of batches leaves a loadable store of whole batc
       child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
       child.on('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
     });
-    // 20 batches are in; the writer never stops, so the kill lands wherever it is in the next ones.
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -50,12 +50,26 @@ it('S5: kill -9 during a stream of batches leaves a loadable store of whole batc
     const storage = openSqliteStorage(file);
     const stored = storage.load('crash');
     storage.close();
-    expect(stored.updates.length).toBeGreaterThanOrEqual(20 * BATCH);
-    expect(stored.updates.length % BATCH).toBe(0);
-    expect(docFromStored(stored).getText('title').length).toBe(stored.updates.length);
+    return stored;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Whole batches only, at least the 20 written before the kill, and they load into the text written. */
+function expectWholeBatches(stored: Awaited<ReturnType<typeof storedAfterKill>>): void {
+  expect(stored.updates.length).toBeGreaterThanOrEqual(20 * BATCH);
+  expect(stored.updates.length % BATCH).toBe(0);
+  expect(docFromStored(stored).getText('title').length).toBe(stored.updates.length);
+}
+
+/**
+ * S5 under a real crash: a child process appends batches of BATCH updates as
+ * fast as it can and is killed with SIGKILL mid-stream. The store must open,
+ * load, and hold only whole batches.
+ */
+it('S5: kill -9 during a stream of batches leaves a loadable store of whole batches', async () => {
+  expectWholeBatches(await storedAfterKill('storage.append(pending.splice(0));'));
 });
 
 /**
@@ -65,44 +79,8 @@ it('S5: kill -9 during a stream of batches leaves a loadable store of whole batc
  * every one whose sync had called back.
  */
 it('S6: kill -9 during appendUnsynced + sync batches leaves a loadable store with every synced batch, whole', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'concord-crash-'));
-  const file = join(dir, 'concord.sqlite');
-  try {
-    const writer = `
-      import { openSqliteStorage } from ${JSON.stringify(join(import.meta.dirname, 'sqlite.ts'))};
-      import * as Y from 'yjs';
-      const storage = openSqliteStorage(${JSON.stringify(file)});
-      const doc = new Y.Doc();
-      const pending = [];
-      doc.on('update', (update) => pending.push({ room: 'crash', update }));
-      const text = doc.getText('title');
-      let synced = 0;
-      for (;;) {
-        for (let i = 0; i < ${BATCH}; i++) text.insert(text.length, 'x');
-        storage.appendUnsynced(pending.splice(0));
-        await new Promise((resolve, reject) => storage.sync((error) => (error ? reject(error) : resolve())));
-        if (++synced === 20) process.stdout.write('ready\\n');
-      }
-    `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', writer], {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-      child.on('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-
-    const storage = openSqliteStorage(file);
-    const stored = storage.load('crash');
-    storage.close();
-    expect(stored.updates.length).toBeGreaterThanOrEqual(20 * BATCH);
-    expect(stored.updates.length % BATCH).toBe(0);
-    expect(docFromStored(stored).getText('title').length).toBe(stored.updates.length);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  expectWholeBatches(
+    await storedAfterKill(`storage.appendUnsynced(pending.splice(0));
+        await new Promise((resolve, reject) => storage.sync((error) => (error ? reject(error) : resolve())));`),
+  );
 });

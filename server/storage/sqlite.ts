@@ -68,7 +68,8 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   const countUpTo = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ? AND seq <= ?');
   const deleteUpTo = db.prepare<[string, number]>('DELETE FROM updates WHERE room = ? AND seq <= ?');
   // appendUnsynced: that one transaction commits without SQLite's fsync; `sync` fsyncs the WAL
-  // on libuv's thread pool instead. Every other transaction (and checkpoint) stays FULL.
+  // on libuv's thread pool instead. So does a compaction planned on the storage thread (see
+  // writeCompaction: nothing waits on it). Every other transaction (and checkpoint) stays FULL.
   const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
   const syncFull = db.prepare('PRAGMA synchronous = FULL');
   let walFd: number | null = null;
@@ -98,9 +99,6 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     deleteUpdates.run(room);
   });
   const thread = new StorageThread();
-
-  /** The WAL's descriptor: a database in WAL mode keeps its WAL (same inode) while it is open. */
-  const wal = (): number => (walFd ??= openSync(`${file}-wal`, 'r'));
 
   /** A compaction to write once planned: the log up to `upTo` is replaced by a snapshot of `snapshot` and that log. */
   interface Job {
@@ -150,8 +148,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
       };
     },
     append(entries) {
-      if (entries.length === 0) return;
-      appendAll(entries);
+      if (entries.length > 0) appendAll(entries);
     },
     appendUnsynced(entries) {
       if (entries.length === 0) return;
@@ -168,14 +165,14 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
         queueMicrotask(() => done(null));
         return;
       }
-      let fd: number;
       try {
-        fd = wal(); // one descriptor for every fsync
+        // The WAL of a database in WAL mode stays (same inode) while it is open: one descriptor for every fsync.
+        walFd ??= openSync(`${file}-wal`, 'r');
       } catch (error) {
         queueMicrotask(() => done(error as Error));
         return;
       }
-      fsync(fd, (error) => done(closed ? null : error));
+      fsync(walFd, (error) => done(closed ? null : error));
     },
     compact(room, state) {
       compactRoom(room, state);

@@ -23,8 +23,10 @@ export type AccessState =
   | { state: 'granted'; role: Role; protected: boolean }
   | { state: 'denied'; status: 401 | 403; message: string };
 
+type Answer = Exclude<AccessState, { state: 'checking' }>;
+
 /** Asks the relay what this page's key grants in `room`; offline (the relay cannot be asked), an editor of the local copy. */
-export async function fetchAccess(room: string): Promise<Exclude<AccessState, { state: 'checking' }>> {
+export async function fetchAccess(room: string): Promise<Answer> {
   const key = shareKey();
   const query = key ? `?${KEY_QUERY_PARAM}=${encodeURIComponent(key)}` : '';
   try {
@@ -38,8 +40,6 @@ export async function fetchAccess(room: string): Promise<Exclude<AccessState, { 
     return { state: 'granted', role: Role.editor, protected: false };
   }
 }
-
-type Answer = Exclude<AccessState, { state: 'checking' }>;
 
 /** The check the entry module started before this page's code loaded (earlyStart.ts), and its answer once it came. */
 let early: { room: string; answer: Promise<Answer>; settled: Answer | null } | null = null;

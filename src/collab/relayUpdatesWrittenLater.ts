@@ -2,8 +2,8 @@
  * y-indexeddb writes every update to this browser's copy in an IndexedDB
  * transaction of its own, from the document's 'update' event: for a peer's
  * keystroke that is after Slate has the change but before the page can show
- * it (measured: ~1.6 ms of bob's ~6.5 ms from message to DOM, bench/propagation.ts
- * with PROFILE_DIR). Updates that came from the relay are safe there already:
+ * it (in a CPU profile of the watching tab, bench/propagation.ts with
+ * PROFILE_DIR: ~40 % of its message handling, sampling overhead included). Updates that came from the relay are safe there already:
  * they are written a moment later instead. The tab's own
  * edits are still written at once (this browser may hold their only copy);
  * a page that goes away writes what is waiting (`flush`), and the unload

@@ -2,8 +2,8 @@
  * The formatting toolbar. Render it inside `<Slate>`: its pressed states follow
  * the selection through `useSlateSelector`, so it re-renders only when one of
  * them changes, not on every change to the document (a peer's keystroke
- * re-rendered all eleven buttons: ~40 % of a watching tab's render time,
- * bench/propagation.ts with PROFILE_DIR).
+ * re-rendered all eleven buttons: about half of the component render time in
+ * a CPU profile of a watching tab, bench/propagation.ts with PROFILE_DIR).
  *
  * Buttons act on click (mouse, Enter or Space). Mouse-down is prevented so a
  * mouse click never takes focus, and so the selection, away from the editor.
