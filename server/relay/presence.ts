@@ -40,6 +40,8 @@ export class Presence {
   private clusterClients: Map<string, Set<number>> | null = null;
   /** Called once with the Awareness when it is created (rooms.ts records authors for history). */
   private onCreate: ((awareness: awarenessProtocol.Awareness) => void) | null = null;
+  /** The Awareness's update listener, made with it. */
+  private listener: ((change: AwarenessChange, origin: unknown) => void) | null = null;
   /** While receive() applies a socket's frame: the clients it changed (y-protocols' update event says). */
   private changedByFrame: Set<number> | null = null;
 
@@ -58,7 +60,11 @@ export class Presence {
     if (this.created) return this.created;
     const awareness = new awarenessProtocol.Awareness(this.doc);
     awareness.setLocalState(null);
-    awareness.on('update', this.onUpdate);
+    // A listener made here, not a class-field arrow: tsx names those with
+    // Object.defineProperty, which gives each one a 256-byte property
+    // dictionary, and a room that never hears presence would pay for it.
+    this.listener = (change: AwarenessChange, origin: unknown) => this.onUpdate(change, origin);
+    awareness.on('update', this.listener);
     this.created = awareness;
     this.onCreate?.(awareness);
     return awareness;
@@ -176,11 +182,11 @@ export class Presence {
 
   destroy(): void {
     if (!this.created) return;
-    this.created.off('update', this.onUpdate);
+    if (this.listener) this.created.off('update', this.listener);
     this.created.destroy();
   }
 
-  private readonly onUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
+  private onUpdate({ added, updated, removed }: AwarenessChange, origin: unknown): void {
     if (origin && typeof origin === 'object' && 'awarenessClients' in origin) {
       const owner = origin as Connection;
       for (const id of added) owner.addAwarenessClient(id);
@@ -208,7 +214,7 @@ export class Presence {
     const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const connection of this.connections) connection.send(frame);
     if (publish) this.owner.bus.publishAwareness(frame);
-  };
+  }
 }
 
 /** Sets `user.role = "viewer"` in the entry's state if it has a user that says otherwise; true if changed. */
