@@ -508,6 +508,13 @@ async function benchSize(browser: Browser, baseUrl: string, size: number): Promi
     const longest = (tasks: number[]) => (tasks.length ? fmt(Math.max(...tasks)) : t.longtaskError ? `– (${t.longtaskError})` : 'none over 50');
     add('longest main-thread task while typing (ms)', longest(longTyping), longest(longWatching));
     add('tasks over 50 ms while typing (count)', fmt(longTyping.length), fmt(longWatching.length));
+    // When they ran, from the first key: a task at the start is the open settling, one every N keys a periodic cost.
+    const when = (tasks: Array<[number, number]>) =>
+      tasks
+        .filter(([at, duration]) => at + duration >= typingStart && at <= typingEnd)
+        .map(([at, duration]) => `+${fmt(at - typingStart)} (${fmt(duration)})`)
+        .join(', ') || '–';
+    add('tasks over 50 ms while typing: ms after the first key (duration)', when(t.longtasks), when(w.longtasks));
     summary.push(
       `local apply p50/p99 ${pair(applyFromHandler)} ms (app readout ${pair(readouts)})`,
       `longest task ${longest(longTyping)} / ${longest(longWatching)} ms (typing/watching), ${longTyping.length} / ${longWatching.length} over 50 ms`,

@@ -10,13 +10,14 @@
  * on every awareness change: 42 tasks over 50 ms in 15 s in a watching tab
  * with 30 writers, `npm run bench -- classroom`.)
  */
-import { CursorEditor, relativeRangeToSlateRange, YjsEditor, type RelativeRange } from '@slate-yjs/core';
+import { CursorEditor, YjsEditor, type RelativeRange } from '@slate-yjs/core';
 import { useEffect, useRef, useState, type CSSProperties, type PropsWithChildren } from 'react';
 import { Range } from 'slate';
 import { ReactEditor, useSlateStatic } from 'slate-react';
 import { frameBatch } from '../collab/frameBatch';
 import type { PresenceUser } from '../protocol/presence';
 import type { ConcordEditor } from './schema';
+import { relativePositionToPoint } from './blockPositions';
 
 interface Box {
   top: number;
@@ -49,7 +50,10 @@ function measureCursors(editor: ConcordEditor, container: HTMLElement): RemoteCu
     if (!state?.data || !state.relativeSelection) continue;
     let range: Range | null = null;
     try {
-      range = relativeRangeToSlateRange(editor.sharedRoot, editor, state.relativeSelection as RelativeRange);
+      const { anchor, focus } = state.relativeSelection as RelativeRange;
+      const from = relativePositionToPoint(editor, editor.sharedRoot, anchor);
+      const to = from && relativePositionToPoint(editor, editor.sharedRoot, focus);
+      range = from && to ? { anchor: from, focus: to } : null;
     } catch {
       range = null; // points at something this replica does not have yet
     }

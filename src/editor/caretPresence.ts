@@ -13,12 +13,12 @@
  * Relative positions are anchored to items, so a peer's edit elsewhere leaves
  * them equal: with the comparison done right, only the caret's own moves (and
  * edits that delete its anchor) are sent. A collapsed caret's position is
- * worked out once for anchor and focus (each costs a walk of the body's
- * block list in @slate-yjs/core, linear in a big document).
+ * worked out once for anchor and focus, by index (blockPositions.ts).
  */
-import { slatePointToRelativePosition, type CursorEditor } from '@slate-yjs/core';
+import type { CursorEditor } from '@slate-yjs/core';
 import { Range, type BaseRange, type Editor } from 'slate';
 import * as Y from 'yjs';
+import { pointToRelativePosition } from './blockPositions';
 
 interface StoredRange {
   anchor: Y.RelativePosition;
@@ -35,8 +35,8 @@ export function withCaretSentOnMove<E extends CaretEditor>(editor: E): E {
       if (stored) editor.awareness.setLocalStateField(field, null);
       return;
     }
-    const anchor = slatePointToRelativePosition(editor.sharedRoot, editor, range.anchor);
-    const focus = Range.isCollapsed(range) ? anchor : slatePointToRelativePosition(editor.sharedRoot, editor, range.focus);
+    const anchor = pointToRelativePosition(editor, editor.sharedRoot, range.anchor);
+    const focus = Range.isCollapsed(range) ? anchor : pointToRelativePosition(editor, editor.sharedRoot, range.focus);
     if (stored && Y.compareRelativePositions(anchor, stored.anchor) && Y.compareRelativePositions(focus, stored.focus)) return;
     editor.awareness.setLocalStateField(field, { anchor, focus });
   };

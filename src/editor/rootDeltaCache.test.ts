@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { slatePointToRelativePosition } from '@slate-yjs/core';
+import type { Editor } from 'slate';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { cacheRootDelta } from './rootDeltaCache';
@@ -80,5 +82,31 @@ describe('cacheRootDelta', () => {
     root.insertEmbed(2, block('three'));
     expect(root.toDelta()).not.toBe(before);
     expect(root.toDelta()).toHaveLength(3);
+  });
+
+  it('R-DELTA3: the cached delta is frozen, and @slate-yjs/core (patched, patches/) looks a block up in it without copying the list', () => {
+    const doc = new Y.Doc();
+    const root = doc.get('content', Y.XmlText);
+    const blocks = 1_000;
+    for (let i = 0; i < blocks; i++) root.insertEmbed(i, block(`block ${i}`));
+    cacheRootDelta(root);
+    expect(Object.isFrozen(root.toDelta())).toBe(true);
+    // The Slate side of the same body, as @slate-yjs/core reads it (paths and text lengths only).
+    const slateRoot = { children: Array.from({ length: blocks }, (_, i) => ({ type: 'paragraph', children: [{ text: `block ${i}` }] })) } as unknown as Editor;
+    // Counts Array#push calls (vi.spyOn on push recurses into itself).
+    const push = Array.prototype.push;
+    let pushes = 0;
+    Array.prototype.push = function counted(this: unknown[], ...items: unknown[]) {
+      pushes++;
+      return push.apply(this, items);
+    };
+    try {
+      const position = slatePointToRelativePosition(root, slateRoot, { path: [blocks - 1, 0], offset: 2 });
+      expect(Y.createAbsolutePositionFromRelativePosition(position, doc)?.index).toBe(2);
+      // Unpatched, normalizeInsertDelta pushes every block into a new array: 1,000 pushes per lookup.
+      expect(pushes).toBeLessThan(20);
+    } finally {
+      Array.prototype.push = push;
+    }
   });
 });

@@ -22,12 +22,12 @@ import * as Y from 'yjs';
 
 type Delta = ReturnType<Y.XmlText['toDelta']>;
 
-const cachedRoots = new WeakSet<Y.XmlText>();
+/** Per cached root: its blocks, when its delta is the kept copy (blocks only), else null. */
+const blockLists = new WeakMap<Y.XmlText, () => ReadonlyArray<{ insert: unknown }> | null>();
 
 /** Installs the cache on `root` (once per root: later calls do nothing). */
 export function cacheRootDelta(root: Y.XmlText): void {
-  if (cachedRoots.has(root)) return;
-  cachedRoots.add(root);
+  if (blockLists.has(root)) return;
   const original = root.toDelta;
   let cached: Delta | null = null;
 
@@ -41,11 +41,26 @@ export function cacheRootDelta(root: Y.XmlText): void {
   };
   root.observe(observer);
 
+  blockLists.set(root, () => {
+    const delta = root.toDelta();
+    return delta === cached ? delta : null;
+  });
+
   root.toDelta = function toDelta(this: Y.XmlText, ...args: Parameters<Y.XmlText['toDelta']>): Delta {
     if (args.length > 0 && args.some((arg) => arg !== undefined)) return original.apply(this, args); // snapshots: not cached
     if (cached && !contentChanging()) return cached;
     const delta = original.call(this);
-    cached = !contentChanging() && delta.every((op: { insert?: unknown }) => typeof op.insert !== 'string') ? delta : null;
+    cached = !contentChanging() && delta.every((op: { insert?: unknown }) => typeof op.insert !== "string") ? Object.freeze(delta) : null;
     return delta;
   };
+}
+
+/**
+ * The root's blocks in order, one delta entry (`insert`: the block's Y.XmlText)
+ * per Slate child at the same index, without a copy; null when the root is not
+ * cached or its content is not blocks only (callers then take the library's
+ * way). Do not modify it.
+ */
+export function rootBlocks(root: Y.XmlText): ReadonlyArray<{ insert: unknown }> | null {
+  return blockLists.get(root)?.() ?? null;
 }

@@ -15,15 +15,16 @@
  * Cost: a caret move that the stored position does not already describe is a
  * small document update (typing mid-line is free; typing at the end of a line
  * writes the new end), anchor and focus in one transaction: one update, one
- * frame. A collapsed caret is resolved and written once for both keys: in a
- * big document each resolution walks the body's block list (@slate-yjs/core's
- * path lookups), and this runs after every change. Each tab removes its keys
+ * frame. A collapsed caret is resolved and written once for both keys, and
+ * points are converted by index (blockPositions.ts), not by the library's walk
+ * of the body's block list: this runs after every change. Each tab removes its keys
  * when it closes.
  */
-import { slatePointToRelativePosition, YjsEditor } from '@slate-yjs/core';
+import { YjsEditor } from '@slate-yjs/core';
 import { Point, Range, Transforms, type Editor } from 'slate';
 import * as Y from 'yjs';
 import { STORED_POSITION_PREFIX } from '../protocol/document';
+import { pointToRelativePosition, storedPoint } from './blockPositions';
 
 const TAB_ID_KEY = 'concord.tab';
 
@@ -62,13 +63,13 @@ export function withStableSelection<T extends Editor>(editor: T, id: string): T 
     const storedAnchor = stored('anchor');
     const storedFocus = stored('focus');
     const sameStored = storedAnchor !== undefined && storedFocus !== undefined && equalBytes(storedAnchor, storedFocus);
-    const anchorNow = YjsEditor.position(e, keys.anchor);
-    const focusNow = sameStored ? anchorNow : YjsEditor.position(e, keys.focus);
+    const anchorNow = storedPoint(e, e.sharedRoot, keys.anchor);
+    const focusNow = sameStored ? anchorNow : storedPoint(e, e.sharedRoot, keys.focus);
     const writeAnchor = !anchorNow || !Point.equals(anchorNow, anchor);
     const writeFocus = !focusNow || !Point.equals(focusNow, focus);
     if (!writeAnchor && !writeFocus) return;
-    const anchorBytes = writeAnchor ? Y.encodeRelativePosition(slatePointToRelativePosition(e.sharedRoot, e, anchor)) : null;
-    const focusBytes = !writeFocus ? null : collapsed && anchorBytes ? anchorBytes : Y.encodeRelativePosition(slatePointToRelativePosition(e.sharedRoot, e, focus));
+    const anchorBytes = writeAnchor ? Y.encodeRelativePosition(pointToRelativePosition(e, e.sharedRoot, anchor)) : null;
+    const focusBytes = !writeFocus ? null : collapsed && anchorBytes ? anchorBytes : Y.encodeRelativePosition(pointToRelativePosition(e, e.sharedRoot, focus));
     e.sharedRoot.doc!.transact(() => {
       if (anchorBytes) e.sharedRoot.setAttribute(STORED_POSITION_PREFIX + keys.anchor, anchorBytes as never);
       if (focusBytes) e.sharedRoot.setAttribute(STORED_POSITION_PREFIX + keys.focus, focusBytes as never);
@@ -91,8 +92,8 @@ export function withStableSelection<T extends Editor>(editor: T, id: string): T 
     const usable = storing && origin !== e.positionStorageOrigin && YjsEditor.localChanges(e).length === 0;
     applyRemoteEvents(events, origin);
     if (!usable || !e.selection) return;
-    const anchor = YjsEditor.position(e, keys.anchor);
-    const focus = YjsEditor.position(e, keys.focus);
+    const anchor = storedPoint(e, e.sharedRoot, keys.anchor);
+    const focus = storedPoint(e, e.sharedRoot, keys.focus);
     if (!anchor || !focus) return;
     const restored = { anchor, focus };
     if (!Range.equals(restored, e.selection)) Transforms.select(e, restored);
