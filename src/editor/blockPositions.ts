@@ -6,9 +6,10 @@
  * blocks (`normalizeInsertDelta`) on every call: at 10,000 paragraphs each
  * call allocates ~100–200 KB, and the caret is converted several times per
  * keystroke (stored selection, presence, remote carets). In a CPU-bound page
- * that garbage is what the collector then pauses typing for (sampled with
- * `bench/_` heap sampling: 2.1 MB allocated per keystroke, about half of it
- * here). A point inside a top-level block — every caret in Concord's flat
+ * that garbage is what the collector then pauses typing for
+ * (bench/pageAllocation.ts: 2.1 MB allocated per keystroke, a fifth of it
+ * here; most of the rest was the library's own lookups, patches/). A point
+ * inside a top-level block — every caret in Concord's flat
  * model — is converted here with the root's cached block list instead
  * (rootDeltaCache.ts): the same positions, found by index. Anything else
  * (legacy nested lists, a root that is not cached) takes the library's way.
