@@ -9,7 +9,8 @@ import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeQueryAwareness, encodeSaved, encodeSyncStep2, encodeUpdate } from '../../src/protocol/codec';
 import { CloseCode, MessageType } from '../../src/protocol/constants';
-import { CONTENT_ROOT } from '../../src/protocol/document';
+import { CONTENT_ROOT, SEED_CLIENT_ID } from '../../src/protocol/document';
+import { seedClientOf } from '../../src/protocol/seed';
 import { DATABASE_FILE } from '../app';
 import { openSqliteStorage } from '../storage/sqlite';
 import { docFromStored } from '../storage/storage.contract';
@@ -162,6 +163,41 @@ describe('relay', () => {
     expect(delta[0].insert.getAttribute('type')).toBe('paragraph');
   });
 
+  it('R6b: a room nobody writes in stores no seed, yet every client that syncs gets it; an edit elsewhere does not store it either', async () => {
+    const alice = connect('r6b');
+    const bob = connect('r6b');
+    for (const tab of [alice, bob]) await tab.until(() => tab.doc.get(CONTENT_ROOT, Y.XmlText).length === 1, 'the seed');
+    alice.doc.getText('title').insert(0, 'notes');
+    await alice.until(() => alice.acks.some((a) => a.committedUpdateFrames >= 1), 'the title saved');
+    await bob.until(() => title(bob) === 'notes', 'the title at bob');
+    const storage = openSqliteStorage(join(relay.dataDir, DATABASE_FILE));
+    try {
+      const stored = storage.load('r6b');
+      expect(stored.updates).toHaveLength(1);
+      expect(seedClientOf(docFromStored(stored))).toBeNull();
+    } finally {
+      storage.close();
+    }
+  });
+
+  it('R6c: an edit in the seeded paragraph makes the room apply and store the seed first: after a restart, one paragraph holding the edit', async () => {
+    const alice = connect('r6c');
+    await alice.until(() => alice.doc.get(CONTENT_ROOT, Y.XmlText).length === 1, 'the seed');
+    const paragraph = (client: RawClient) => (client.doc.get(CONTENT_ROOT, Y.XmlText).toDelta() as Array<{ insert: Y.XmlText }>)[0]?.insert;
+    paragraph(alice)!.insert(0, 'hello');
+    await alice.until(() => alice.acks.some((a) => a.committedUpdateFrames >= 1), 'the edit saved');
+    await relay.restart();
+    const bob = connect('r6c');
+    await bob.until(() => paragraph(bob)?.toString() === 'hello', 'the edit after the restart');
+    expect(bob.doc.get(CONTENT_ROOT, Y.XmlText).length).toBe(1);
+    const storage = openSqliteStorage(join(relay.dataDir, DATABASE_FILE));
+    try {
+      expect(seedClientOf(docFromStored(storage.load('r6c')))).toBe(SEED_CLIENT_ID);
+    } finally {
+      storage.close();
+    }
+  });
+
   it('R7: saved edits survive a restart, compaction and idle unloading', async () => {
     await relay.stop();
     relay = await startTestRelay({ COMPACT_AFTER_UPDATES: '5', ROOM_IDLE_UNLOAD_MS: '0' });
@@ -261,7 +297,7 @@ describe('relay', () => {
     expect(toBob[1].length).toBeLessThan(encodeUpdate(Y.mergeUpdates(updates)).length); // only the new part
     const storage = openSqliteStorage(join(relay.dataDir, DATABASE_FILE));
     try {
-      expect(storage.load('r10').updates).toHaveLength(3); // the seed, "once", " more"
+      expect(storage.load('r10').updates).toHaveLength(2); // "once", " more" (the title does not build on the seed: not stored)
     } finally {
       storage.close();
     }

@@ -18,6 +18,7 @@ import { deflateRaw } from 'node:zlib';
 import * as Y from 'yjs';
 import { MalformedFrame, asUpdateFrame, encodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, readFrame, type Frame } from '../../src/protocol/codec';
 import { CloseCode, Role, SyncStep } from '../../src/protocol/constants';
+import { SEED_CLIENT_ID } from '../../src/protocol/document';
 import { seedClientOf, seedUpdate } from '../../src/protocol/seed';
 import { NULL_ROOM_BUS, type AckTarget, type ClusterRoom, type RoomBus } from '../cluster/clusterLink';
 import type { RelayLimits } from '../config';
@@ -63,6 +64,12 @@ function isEmptyUpdate(update: Uint8Array): boolean {
  */
 const COMPACT_SYNC_DEFLATE_LEVEL = 1;
 
+/** How far the seed's author's clock reaches in the seed (its structs are 0 … SEED_CLOCK - 1). */
+const SEED_CLOCK = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(seedUpdate())).get(SEED_CLIENT_ID)!;
+
+/** The seed as an update frame, for a client that syncs with a room whose seed is not applied yet. */
+const SEED_FRAME = encodeUpdate(seedUpdate());
+
 /** The origin of updates applied from other relays (a Y.Doc transaction origin). */
 export const CLUSTER_UPDATE = Symbol('cluster');
 
@@ -96,7 +103,8 @@ class DocClocks implements ClockLookup {
 }
 
 export class Room implements ClusterRoom {
-  readonly doc = new Y.Doc({ gc: true });
+  /** The document as applied. A new room's seed is not in it until something needs it: see `seeded`. */
+  private readonly ydoc = new Y.Doc({ gc: true });
   /** Where this room's clients' changes go to the other relays (server/cluster/); a no-op without Redis. Set by Rooms. */
   bus: RoomBus = NULL_ROOM_BUS;
   readonly presence: Presence;
@@ -108,6 +116,14 @@ export class Room implements ClusterRoom {
   /** The client id that authored this document's seed, and how far its clock reaches: nobody may write past it. */
   private readonly seedClient: number;
   private readonly seedClock: number;
+  /**
+   * False while a new document's seed (rule R6) exists here only as the bytes
+   * every relay and tab would write (seed.ts): the relay hands it to clients
+   * that sync, and applies (and stores) it when an update builds on it or
+   * code outside the room reads `doc`. So a room nobody has written in holds
+   * an empty Y.Doc: ~1 KB less per room (`npx tsx bench/heapProbe.ts concord each`).
+   */
+  private seeded: boolean;
   /** The last transaction on the doc, read right after Y.applyUpdate to see what it changed. */
   private lastTransaction: Y.Transaction | null = null;
   /** The transaction of the last update integrated (for history: what it changed). */
@@ -123,25 +139,45 @@ export class Room implements ClusterRoom {
     private readonly metrics: Metrics,
     private readonly limits: RoomLimits,
   ) {
-    if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
-    for (const update of stored.updates) Y.applyUpdate(this.doc, update);
-    if (stored.updates.length > 0) flattenAllText(this.doc.store); // the log's edits were merged into cons strings
+    if (stored.snapshot) Y.applyUpdate(this.ydoc, stored.snapshot);
+    for (const update of stored.updates) Y.applyUpdate(this.ydoc, update);
+    if (stored.updates.length > 0) flattenAllText(this.ydoc.store); // the log's edits were merged into cons strings
     this.logLength = stored.updates.length;
-    if (seedClientOf(this.doc) === null) {
-      // New documents are seeded here (and, with the same bytes, by a tab that
-      // opens a new document while the relay is unreachable): rule R6.
-      const seed = seedUpdate();
-      Y.applyUpdate(this.doc, seed);
-      this.sink.enqueue(this, seed);
-    }
-    this.seedClient = seedClientOf(this.doc)!;
-    this.seedClock = Y.getState(this.doc.store, this.seedClient);
-    this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    // New documents are seeded by the relay (and, with the same bytes, by a tab
+    // that opens a new document while the relay is unreachable): rule R6.
+    const seedClient = seedClientOf(this.ydoc);
+    this.seeded = seedClient !== null;
+    this.seedClient = seedClient ?? SEED_CLIENT_ID;
+    this.seedClock = seedClient === null ? SEED_CLOCK : Y.getState(this.ydoc.store, seedClient);
+    this.ydoc.on('afterTransaction', (transaction: Y.Transaction) => {
       // The first one: applying an update to formatted text makes Yjs run a second,
       // formatting-cleanup transaction right after, which would hide what the update added.
       this.lastTransaction ??= transaction;
     });
-    this.presence = new Presence(this.doc, name, this.connections, this, limits, log);
+    this.presence = new Presence(this.ydoc, name, this.connections, this, limits, log);
+  }
+
+  /** The document, seed included: reading it applies a seed the room had only as bytes. */
+  get doc(): Y.Doc {
+    this.applySeed();
+    return this.ydoc;
+  }
+
+  /** Applies and stores the seed if the room has it only as bytes. */
+  private applySeed(): void {
+    if (this.seeded) return;
+    this.seeded = true;
+    const seed = seedUpdate();
+    Y.applyUpdate(this.ydoc, seed);
+    this.sink.enqueue(this, seed);
+  }
+
+  /** The state vector the room tells: the seed counts as held before it is applied (every relay and tab has the same bytes). */
+  private stateVector(): Uint8Array {
+    if (this.seeded) return Y.encodeStateVector(this.ydoc);
+    const clocks = Y.decodeStateVector(Y.encodeStateVector(this.ydoc));
+    clocks.set(this.seedClient, this.seedClock);
+    return Y.encodeStateVector(clocks);
   }
 
   get awareness() {
@@ -152,7 +188,7 @@ export class Room implements ClusterRoom {
     this.connections.add(connection);
     this.idleSince = null;
     // Our half of the handshake: the client answers step 1 with what we lack.
-    connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    connection.send(encodeSyncStep1(this.stateVector()));
     if (!this.presence.isEmpty) connection.send(this.presence.everything());
   }
 
@@ -202,11 +238,15 @@ export class Room implements ClusterRoom {
 
   private receiveStep1(from: Connection, stateVector: Uint8Array): void {
     let diff: Uint8Array;
+    let lacksSeed = false;
     try {
-      diff = from.compactSync ? Y.encodeStateAsUpdateV2(this.doc, stateVector) : Y.encodeStateAsUpdate(this.doc, stateVector);
+      diff = from.compactSync ? Y.encodeStateAsUpdateV2(this.ydoc, stateVector) : Y.encodeStateAsUpdate(this.ydoc, stateVector);
+      if (!this.seeded) lacksSeed = (Y.decodeStateVector(stateVector).get(this.seedClient) ?? 0) < this.seedClock;
     } catch (error) {
       throw new ProtocolError('bad_sync', `unreadable state vector: ${(error as Error).message}`);
     }
+    // A seed not applied here yet goes first, as an update: the client has it when its step 2 arrives.
+    if (lacksSeed) from.send(SEED_FRAME);
     if (!from.compactSync) {
       from.send(encodeSyncStep2(diff));
       return;
@@ -244,7 +284,7 @@ export class Room implements ClusterRoom {
     const scan = scanUpdate(update, this.limits.maxUpdateStructs);
     this.refuseSeedClient(scan);
     const held: HeldUpdate = { frame, update, scan };
-    if (missingDependencies(scan, this.clocks)) {
+    if (this.lacksDependencies(scan)) {
       this.held ??= new HeldUpdates(this.connections, this.clocks, this.limits, this.metrics, this.log);
       this.held.hold(from, held);
       return;
@@ -272,7 +312,15 @@ export class Room implements ClusterRoom {
   }
 
   /** The document's clocks, read from its store per client (no state-vector encoding on the per-update path). */
-  private readonly clocks: ClockLookup = new DocClocks(this.doc.store);
+  private readonly clocks: ClockLookup = new DocClocks(this.ydoc.store);
+
+  /** True if the update builds on structs the room does not have, once a seed it had only as bytes is applied. */
+  private lacksDependencies(scan: ScannedUpdate): boolean {
+    if (!missingDependencies(scan, this.clocks)) return false;
+    if (this.seeded) return true;
+    this.applySeed();
+    return missingDependencies(scan, this.clocks);
+  }
 
   /** Applies every held update whose dependencies have arrived. */
   private releaseHeld(): void {
@@ -293,13 +341,14 @@ export class Room implements ClusterRoom {
    */
   private integrate(update: Uint8Array, scan: ScannedUpdate, origin: unknown): Integration {
     this.lastTransaction = null;
-    Y.applyUpdate(this.doc, update, origin);
+    Y.applyUpdate(this.ydoc, update, origin);
     const transaction = this.lastTransaction as Y.Transaction | null;
     this.lastTransaction = null;
     this.appliedTransaction = transaction;
     if (!transaction) return { kind: 'new' };
-    flattenAddedText(this.doc.store, scan);
-    if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
+    if (!this.seeded) this.seeded = Y.getState(this.ydoc.store, this.seedClient) >= this.seedClock; // a client sent the seed itself
+    flattenAddedText(this.ydoc.store, scan);
+    if (this.ydoc.store.pendingStructs || this.ydoc.store.pendingDs) {
       // The scan should have held this update: say so loudly, it is a gap in updateScan.ts.
       this.log.error({ room: this.name }, 'update left pending structs despite the dependency check');
     }
@@ -369,7 +418,7 @@ export class Room implements ClusterRoom {
       this.log.error({ room: this.name, err: error }, 'update from another relay does not decode; dropped');
       return true;
     }
-    if (missingDependencies(scan, this.clocks)) return false;
+    if (this.lacksDependencies(scan)) return false;
     const added = this.integrate(update, scan, CLUSTER_UPDATE);
     if (added.kind === 'duplicate') {
       this.metrics.duplicateUpdates.inc();
@@ -410,7 +459,7 @@ export class Room implements ClusterRoom {
       if (!connection.wantsAcks || connection.updateFramesAcked >= ackable) continue;
       (frames ??= new Map()).set(connection, ackable);
     }
-    return frames ? { frames, stateVector: Y.encodeStateVector(this.doc) } : null;
+    return frames ? { frames, stateVector: this.stateVector() } : null;
   }
 
   /**
@@ -436,17 +485,17 @@ export class Room implements ClusterRoom {
     const connection = target as Connection;
     if (!this.connections.has(connection) || !connection.wantsAcks || frames <= connection.updateFramesAcked) return;
     connection.acked(Math.min(frames, connection.ackableFrames));
-    connection.send(encodeSaved(connection.updateFramesAcked, Y.encodeStateVector(this.doc)));
+    connection.send(encodeSaved(connection.updateFramesAcked, this.stateVector()));
   }
 
-  /** The whole document as one update, for compaction. */
+  /** The whole document as one update, for compaction (a seed not applied yet stays out: it needs no storing). */
   encodeState(): Uint8Array {
-    return Y.encodeStateAsUpdate(this.doc);
+    return Y.encodeStateAsUpdate(this.ydoc);
   }
 
   destroy(): void {
     this.presence.destroy();
-    this.doc.destroy();
+    this.ydoc.destroy();
     this.log.debug({ room: this.name }, 'room unloaded');
   }
 }
