@@ -30,6 +30,11 @@
  *
  * The document is written by a Node y-websocket client in updates of 500
  * paragraphs each, under the relay's default limits (so the paste meets them too).
+ *
+ * The relay runs in its own process, as `npm start` runs it. RELAY=in-process
+ * runs it in this one instead, beside Playwright's client (how this benchmark
+ * ran before: Playwright's handling of both pages' traffic then delays the
+ * relay's answers, ~100–300 ms of an open at 10,000 paragraphs).
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { slateNodesToInsertDelta } from '@slate-yjs/core';
@@ -43,6 +48,7 @@ import { startConcord } from '../server/app';
 import { loadConfig } from '../server/config';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
 import { CONTENT_ROOT } from '../src/protocol/document';
+import { startRelayProcess } from '../testing/relay';
 import { maybeProfile } from './lib/profiler';
 import { sentence } from './lib/sentences';
 import { fmt, machineLine, mib, percentile, QUICK, report, sleep, waitForQuiet } from './lib/report';
@@ -602,16 +608,26 @@ async function benchSize(browser: Browser, baseUrl: string, size: number): Promi
 
 // ---------------------------------------------------------------- entry
 
+/** The relay the pages talk to: its own process (default), or this one (RELAY=in-process). */
+async function startRelay(): Promise<{ url: string; close(): Promise<void> }> {
+  const staticDir: Record<string, string> = process.env.STATIC_DIR ? { STATIC_DIR: process.env.STATIC_DIR } : {};
+  if (process.env.RELAY === 'in-process') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'concord-big-document-'));
+    const concord = await startConcord(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error', ...staticDir }));
+    return {
+      url: concord.url,
+      async close() {
+        await concord.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const relay = await startRelayProcess({ env: { LOG_LEVEL: 'error', ...staticDir }, removeDataOnStop: true });
+  return { url: relay.url, close: () => relay.stop() };
+}
+
 export async function benchBigDocument(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'concord-big-document-'));
-  const concord = await startConcord(
-    loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-      ...(process.env.STATIC_DIR ? { STATIC_DIR: process.env.STATIC_DIR } : {}),
-    }),
-  );
+  const concord = await startRelay();
   const browser = await chromium.launch({ executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS });
   const summaries: string[] = [];
   try {
@@ -622,7 +638,7 @@ export async function benchBigDocument(): Promise<void> {
       const result = await benchSize(browser, concord.url, size);
       report.section(
         `Big document: ${fmt(size)} paragraphs`,
-        `Two fresh browser contexts on one document of ${fmt(size)} paragraphs (~90 characters each), relay at its default limits. ` +
+        `Two fresh browser contexts on one document of ${fmt(size)} paragraphs (~90 characters each), relay at its default limits, ${process.env.RELAY === 'in-process' ? 'in the benchmark\'s process' : 'in its own process'}. ` +
           `${KEYSTROKES} keystrokes ~${TYPING_INTERVAL_MS} ms apart in the middle paragraph, then a ${fmt(PASTE_LINES)}-line plain-text paste. ` +
           `Load average before ${loadBefore.map((n) => n.toFixed(1)).join(' ')}, after ${loadavg().map((n) => n.toFixed(1)).join(' ')}; took ${fmt((performance.now() - started) / 1000)} s.`,
       );
@@ -634,7 +650,6 @@ export async function benchBigDocument(): Promise<void> {
   } finally {
     await browser.close();
     await concord.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
