@@ -45,7 +45,10 @@ export interface RoomBus {
 /** What the cluster may ask of a loaded room (implemented by Room). */
 export interface ClusterRoom {
   readonly name: string;
+  /** The document, seed included (reading it applies and stores a seed the room held only as bytes). */
   readonly doc: Y.Doc;
+  /** The state vector of what the room has applied and stored: without a seed it held only as bytes (for bookkeeping when it unloads). */
+  storedStateVector(): Uint8Array;
   /**
    * Applies an update another relay published or sent in a catch-up, stores it
    * and forwards it to this relay's sockets (as `frame` if given). Returns false,

@@ -247,7 +247,7 @@ export class RelayCluster implements ClusterLink {
     const bus = this.buses.get(name);
     if (!bus) return;
     this.buses.delete(name);
-    this.unloaded.unloaded(name, bus.room.doc);
+    this.unloaded.unloaded(name, bus.room.storedStateVector());
     this.transport.unsubscribe(bus.channel);
   }
 

@@ -215,8 +215,8 @@ export class UnloadedRooms {
   }
 
   /** The room was stored (compacted) and unloaded: its state vector is known without reading the store. */
-  unloaded(room: string, doc: Y.Doc): void {
-    lruSet(this.stateVectors, room, Y.decodeStateVector(Y.encodeStateVector(doc)), MAX_CACHED_STATE_VECTORS);
+  unloaded(room: string, stateVector: Uint8Array): void {
+    lruSet(this.stateVectors, room, Y.decodeStateVector(stateVector), MAX_CACHED_STATE_VECTORS);
     this.digests.delete(room);
     this.logLengths.delete(room);
   }

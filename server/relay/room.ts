@@ -172,6 +172,10 @@ export class Room implements ClusterRoom {
     this.sink.enqueue(this, seed);
   }
 
+  storedStateVector(): Uint8Array {
+    return Y.encodeStateVector(this.ydoc);
+  }
+
   /** The state vector the room tells: the seed counts as held before it is applied (every relay and tab has the same bytes). */
   private stateVector(): Uint8Array {
     if (this.seeded) return Y.encodeStateVector(this.ydoc);
