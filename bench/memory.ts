@@ -41,11 +41,11 @@ async function settledStats(server: RunningServer) {
  * frame (as a client's first sync would): the room ends up the same as with one frame per
  * edit, without the allocation churn that RSS never gives back.
  */
-export async function loadTraceRooms(server: RunningServer, rooms: number, edits: number): Promise<LoadClient[]> {
+export async function loadTraceRooms(server: RunningServer, rooms: number, edits: number, prefix = 'loaded'): Promise<LoadClient[]> {
   const trace = traceUpdates(edits);
   const content = Y.mergeUpdates(trace.updates);
   const writers = await connectMany(rooms, (i) => {
-    const room = `loaded-${i}`;
+    const room = `${prefix}-${i}`;
     return new LoadClient({ url: server.url(room, { acks: true }), room, dialect: server.dialect });
   }, 20);
   await Promise.all(
@@ -63,10 +63,15 @@ async function memoryOnce(kind: ServerKind, which: Case): Promise<MemoryRun> {
   const server = await startServer(kind);
   const clients: LoadClient[] = [];
   try {
-    // Warm the server up with one throwaway client so lazily loaded code is not counted per connection.
-    const warm = new LoadClient({ url: server.url('warm-up'), room: 'warm-up', dialect: server.dialect });
-    await warm.opened.then(() => warm.synced);
-    await warm.close();
+    // Warm the server up with one throwaway client (or, for loaded rooms, one throwaway loaded room)
+    // so that code compiled on first use is not counted per connection or per room.
+    if (which === 'loaded rooms') {
+      await closeAll(await loadTraceRooms(server, 1, EDITS_PER_ROOM, 'warm-up'));
+    } else {
+      const warm = new LoadClient({ url: server.url('warm-up'), room: 'warm-up', dialect: server.dialect });
+      await warm.opened.then(() => warm.synced);
+      await warm.close();
+    }
     const before = await settledStats(server);
     let items: number;
     if (which === 'loaded rooms') {
