@@ -159,6 +159,11 @@ export function createMetrics() {
     'concord_compact_syncs_total',
     'Sync step 2 answers sent as a deflated V2 update, to clients that asked for it (?sync=v2z); the others get V1',
   );
+  const compactSyncEncodes = tally(
+    registry,
+    'concord_compact_sync_encodes_total',
+    'Whole-document compact answers encoded for clients that had nothing yet (each is shared by every such client until the document changes)',
+  );
   const throttledMs = tally(registry, 'concord_throttled_ms_total', 'Milliseconds sockets spent paused by the rate limit (backpressure: the relay stops reading them)');
   const ackLatency = new Histogram({
     name: 'concord_ack_latency_seconds',
@@ -303,6 +308,7 @@ export function createMetrics() {
     handlerErrors,
     storageSyncs,
     compactSyncs,
+    compactSyncEncodes,
     throttledMs,
     ackLatency,
     redisConnected,

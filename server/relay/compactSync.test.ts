@@ -30,14 +30,14 @@ afterEach(async () => {
 
 const WORDS = 'the relay keeps every edit a tab makes and sends it to everyone else in the room while the document stays in sync'.split(' ');
 
-/** Writes 1,500 lines of plausible text into `room` as one writer (in 15 updates, acked), and returns the writer's state. */
-async function writeDocument(room: string): Promise<Y.Doc> {
+/** Writes 100 × `batches` lines of plausible text into `room` as one writer (one update per batch, acked), and returns the writer's state. */
+async function writeDocument(room: string, batches = 15): Promise<Y.Doc> {
   const writer = new RawClient(relay.wsUrl(room));
   clients.push(writer);
   await writer.opened;
   const text = writer.doc.getText('title');
   let x = 7;
-  for (let batch = 0; batch < 15; batch++) {
+  for (let batch = 0; batch < batches; batch++) {
     writer.doc.transact(() => {
       for (let line = batch * 100; line < (batch + 1) * 100; line++) {
         const words: string[] = [];
@@ -49,8 +49,8 @@ async function writeDocument(room: string): Promise<Y.Doc> {
       }
     });
   }
-  // 15 updates (and the step 2 the writer answered the relay's step 1 with, if it came first).
-  await writer.until(() => (writer.acks.at(-1)?.committedUpdateFrames ?? 0) >= 15, 'every line to be saved', 10_000);
+  // One update per batch (and the step 2 the writer answered the relay's step 1 with, if it came first).
+  await writer.until(() => (writer.acks.at(-1)?.committedUpdateFrames ?? 0) >= batches, 'every line to be saved', 10_000);
   return writer.doc;
 }
 
@@ -124,5 +124,27 @@ describe('compact sync', () => {
       const check = () => (doc.getText('title').toString().startsWith('writer. tab: ') ? resolve() : setTimeout(check, 20));
       check();
     });
+  });
+
+  it('C4: fresh tabs share one encode of the whole document until it changes; after a change the next fresh tab gets the change', async () => {
+    const written = await writeDocument('c4', 40);
+    const metric = () => readMetric(`http://127.0.0.1:${relay.concord.port}`, 'concord_compact_sync_encodes_total');
+    const query = `${SYNC_QUERY_PARAM}=${COMPACT_SYNC}`;
+    const title = (payload: Uint8Array) => {
+      const doc = new Y.Doc();
+      Y.applyUpdateV2(doc, inflateRawSync(payload));
+      return doc.getText('title').toString();
+    };
+    const together = await Promise.all([1, 2, 3, 4].map(() => step2Payload('c4', query)));
+    const later = await step2Payload('c4', query);
+    for (const payload of [...together, later]) expect(title(payload)).toBe(written.getText('title').toString());
+    expect(later.byteLength).toBeGreaterThanOrEqual(32 * 1024); // kept after it was sent, not only shared while it was made
+    expect(await metric()).toBe(1);
+    // A change: the next fresh tab must not get the old answer.
+    const writer = clients[0];
+    writer.doc.getText('title').insert(0, 'changed. ');
+    await writer.until(() => (writer.acks.at(-1)?.committedUpdateFrames ?? 0) >= 41, 'the change saved');
+    expect(title(await step2Payload('c4', query))).toBe(writer.doc.getText('title').toString());
+    expect(await metric()).toBe(2);
   });
 });

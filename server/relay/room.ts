@@ -70,6 +70,15 @@ const SEED_CLOCK = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(seedUpdate(
 /** The seed as an update frame, for a client that syncs with a room whose seed is not applied yet. */
 const SEED_FRAME = encodeUpdate(seedUpdate());
 
+/** A shared compact step 2 of the whole document: the frame once deflated, the clients waiting until then. */
+interface WholeCompact {
+  frame: Uint8Array | null;
+  waiting: Connection[];
+}
+
+/** Below this (the deflated frame), the shared whole-document answer is not kept after it is sent. */
+const KEEP_WHOLE_COMPACT_BYTES = 32 * 1024;
+
 /** The origin of updates applied from other relays (a Y.Doc transaction origin). */
 export const CLUSTER_UPDATE = Symbol('cluster');
 
@@ -128,6 +137,8 @@ export class Room implements ClusterRoom {
   private lastTransaction: Y.Transaction | null = null;
   /** The transaction of the last update integrated (for history: what it changed). */
   private appliedTransaction: Y.Transaction | null = null;
+  /** The compact step 2 of the whole document, shared by fresh clients until the document changes (sendWholeCompact). */
+  private wholeCompact: WholeCompact | null = null;
   /** Updates waiting on their sockets for structs the room lacks (rule H3); made when the first one waits. */
   private held: HeldUpdates | null = null;
 
@@ -153,6 +164,7 @@ export class Room implements ClusterRoom {
       // The first one: applying an update to formatted text makes Yjs run a second,
       // formatting-cleanup transaction right after, which would hide what the update added.
       this.lastTransaction ??= transaction;
+      this.wholeCompact = null; // the document may have changed: the next fresh client gets it anew
     });
     this.presence = new Presence(this.ydoc, name, this.connections, this, limits, log);
   }
@@ -241,32 +253,68 @@ export class Room implements ClusterRoom {
   }
 
   private receiveStep1(from: Connection, stateVector: Uint8Array): void {
-    let diff: Uint8Array;
-    let lacksSeed = false;
+    let clocks: Map<number, number>;
+    let diff: Uint8Array | null = null;
     try {
-      diff = from.compactSync ? Y.encodeStateAsUpdateV2(this.ydoc, stateVector) : Y.encodeStateAsUpdate(this.ydoc, stateVector);
-      if (!this.seeded) lacksSeed = (Y.decodeStateVector(stateVector).get(this.seedClient) ?? 0) < this.seedClock;
+      clocks = Y.decodeStateVector(stateVector);
+      // A client that has nothing yet (a fresh tab) asking for compact sync gets the shared answer below.
+      const whole = from.compactSync && clocks.size === 0;
+      if (!whole) diff = from.compactSync ? Y.encodeStateAsUpdateV2(this.ydoc, stateVector) : Y.encodeStateAsUpdate(this.ydoc, stateVector);
     } catch (error) {
       throw new ProtocolError('bad_sync', `unreadable state vector: ${(error as Error).message}`);
     }
     // A seed not applied here yet goes first, as an update: the client has it when its step 2 arrives.
-    if (lacksSeed) from.send(SEED_FRAME);
+    if (!this.seeded && (clocks.get(this.seedClient) ?? 0) < this.seedClock) from.send(SEED_FRAME);
     if (!from.compactSync) {
-      from.send(encodeSyncStep2(diff));
+      from.send(encodeSyncStep2(diff!));
       return;
     }
     // Compact sync (?sync=v2z): the V2 update, raw-deflated on libuv's thread pool (one-shot: no zlib
     // context stays with the socket). Frames sent meanwhile may arrive first: Yjs keeps what builds on
     // this step 2 pending until it is applied, and the client counts itself synced only then.
     this.metrics.compactSyncs.inc();
-    deflateRaw(diff, { level: COMPACT_SYNC_DEFLATE_LEVEL }, (error, compressed) => {
+    if (diff === null) return this.sendWholeCompact(from);
+    this.deflateStep2(diff, (frame) => from.send(frame), [from]);
+  }
+
+  /**
+   * Compact sync for a client that has nothing yet: the whole document,
+   * encoded and deflated once and sent to every such client until the
+   * document changes (a class opening one big document together: one encode,
+   * not thirty; `npx tsx bench/classOpen.ts`). A change drops it for new
+   * clients; those already waiting get the state they asked at, and the
+   * change itself was forwarded to them as to every socket here.
+   */
+  private sendWholeCompact(from: Connection): void {
+    let whole = this.wholeCompact;
+    if (!whole) {
+      const pending: WholeCompact = { frame: null, waiting: [from] };
+      whole = this.wholeCompact = pending;
+      this.metrics.compactSyncEncodes.inc();
+      this.deflateStep2(Y.encodeStateAsUpdateV2(this.ydoc), (frame) => {
+        pending.frame = frame;
+        for (const connection of pending.waiting) connection.send(frame);
+        pending.waiting = [];
+        // Small documents encode in microseconds: not worth keeping.
+        if (frame.byteLength < KEEP_WHOLE_COMPACT_BYTES && this.wholeCompact === pending) this.wholeCompact = null;
+      }, pending.waiting);
+      return;
+    }
+    if (whole.frame) from.send(whole.frame);
+    else whole.waiting.push(from);
+  }
+
+  /** Deflates a V2 step 2 on libuv's thread pool; on failure closes `waiting` (internal error). */
+  private deflateStep2(update: Uint8Array, done: (frame: Uint8Array) => void, waiting: Connection[]): void {
+    deflateRaw(update, { level: COMPACT_SYNC_DEFLATE_LEVEL }, (error, compressed) => {
       if (error) {
         this.metrics.handlerErrors.inc();
-        this.log.error({ room: this.name, conn: from.id, err: error }, 'compact sync step 2 did not compress');
-        from.close(CloseCode.internalError, 'internal error');
+        this.log.error({ room: this.name, err: error }, 'compact sync step 2 did not compress');
+        if (this.wholeCompact?.waiting === waiting) this.wholeCompact = null;
+        for (const connection of waiting) connection.close(CloseCode.internalError, 'internal error');
         return;
       }
-      from.send(encodeSyncStep2(compressed));
+      done(encodeSyncStep2(compressed));
     });
   }
 
