@@ -16,6 +16,9 @@ import type { Logger } from '../log';
 import type { Connection } from './connection';
 import { LimitExceeded, ProtocolError } from './protocolError';
 
+/** Called once per room when its Awareness is created (rooms.ts records authors for history); one function for every room. */
+export type PresenceCreated = (room: string, awareness: awarenessProtocol.Awareness) => void;
+
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
 const clusterOrigins = new Map<string, ClusterOrigin>();
@@ -38,8 +41,6 @@ export class Presence {
   private created: awarenessProtocol.Awareness | null = null;
   /** Awareness client ids that came from each other relay, to drop them when it dies (null until one does). */
   private clusterClients: Map<string, Set<number>> | null = null;
-  /** Called once with the Awareness when it is created (rooms.ts records authors for history). */
-  private onCreate: ((awareness: awarenessProtocol.Awareness) => void) | null = null;
   /** The Awareness's update listener, made with it. */
   private listener: ((change: AwarenessChange, origin: unknown) => void) | null = null;
   /** While receive() applies a socket's frame: the clients it changed (y-protocols' update event says). */
@@ -53,6 +54,8 @@ export class Presence {
     private readonly owner: { readonly bus: Pick<RoomBus, 'publishAwareness'> },
     private readonly limits: Pick<RelayLimits, 'maxAwarenessBytes' | 'maxAwarenessClientsPerSocket'>,
     private readonly log: Logger,
+    /** Shared by every room, so a room holds no closure of its own for it. */
+    private readonly onCreate: PresenceCreated | null = null,
   ) {}
 
   /** The room's Awareness, created on first use. */
@@ -66,7 +69,7 @@ export class Presence {
     this.listener = (change: AwarenessChange, origin: unknown) => this.onUpdate(change, origin);
     awareness.on('update', this.listener);
     this.created = awareness;
-    this.onCreate?.(awareness);
+    this.onCreate?.(this.room, awareness);
     return awareness;
   }
 
@@ -75,11 +78,6 @@ export class Presence {
     return this.created !== null;
   }
 
-  /** Runs `callback` with the Awareness when it is created (now, if it exists). */
-  whenCreated(callback: (awareness: awarenessProtocol.Awareness) => void): void {
-    if (this.created) callback(this.created);
-    else this.onCreate = callback;
-  }
 
   /** Every known state, as one frame (for a socket that asks, or joins: then null if there are none). */
   everything(): Uint8Array {

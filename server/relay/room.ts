@@ -29,7 +29,7 @@ import type { StoredRoom } from '../storage/storage';
 import type { Connection, HeldUpdate } from './connection';
 import { flattenAddedText, flattenAllText } from './flatText';
 import { HeldUpdates } from './heldUpdates';
-import { Presence } from './presence';
+import { Presence, type PresenceCreated } from './presence';
 import { ProtocolError } from './protocolError';
 import { missingDependencies, scanUpdate, type ClockLookup, type ScannedUpdate } from './updateScan';
 
@@ -149,6 +149,8 @@ export class Room implements ClusterRoom {
     private readonly log: Logger,
     private readonly metrics: Metrics,
     private readonly limits: RoomLimits,
+    /** Called when the room's Awareness is created (the same function for every room). */
+    onPresence: PresenceCreated | null = null,
   ) {
     if (stored.snapshot) Y.applyUpdate(this.ydoc, stored.snapshot);
     for (const update of stored.updates) Y.applyUpdate(this.ydoc, update);
@@ -166,7 +168,7 @@ export class Room implements ClusterRoom {
       this.lastTransaction ??= transaction;
       this.wholeCompact = null; // the document may have changed: the next fresh client gets it anew
     });
-    this.presence = new Presence(this.ydoc, name, this.connections, this, limits, log);
+    this.presence = new Presence(this.ydoc, name, this.connections, this, limits, log, onPresence);
   }
 
   /** The document, seed included: reading it applies a seed the room had only as bytes. */

@@ -11,12 +11,15 @@ import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { recordPresenceAuthors } from '../history/presenceAuthors';
 import type { Storage } from '../storage/storage';
+import type { PresenceCreated } from './presence';
 import { Room } from './room';
 import { WriteBatcher } from './writeBatcher';
 
 export class Rooms implements RoomDirectory {
   private readonly rooms = new Map<string, Room>();
   private readonly batcher: WriteBatcher;
+  /** Records history authors when a room's Awareness is created: one function for every room. */
+  private readonly onPresence: PresenceCreated | null;
   private readonly sweeper: NodeJS.Timeout;
   /** Rooms whose compaction is running off the event loop (one at a time per room). */
   private readonly compacting = new Set<Room>();
@@ -29,6 +32,9 @@ export class Rooms implements RoomDirectory {
     /** The other relays (server/cluster/); by default none. */
     private readonly cluster: ClusterLink = nullCluster('local'),
   ) {
+    const history = storage.history;
+    // Authorship for history, once a room has presence at all (its Awareness is created on first use).
+    this.onPresence = history ? (room, awareness) => recordPresenceAuthors(room, awareness, history) : null;
     this.batcher = new WriteBatcher(storage, metrics, log, (room, appended, point) => {
       // A room unloaded while its last commit's fsync ran: it was compacted (durably) and destroyed; nobody waits.
       if (this.rooms.get(room.name) !== room) return;
@@ -54,12 +60,9 @@ export class Rooms implements RoomDirectory {
   open(name: string): Room {
     let room = this.rooms.get(name);
     if (!room) {
-      room = new Room(name, this.storage.load(name), this.batcher, this.log, this.metrics, this.config.limits);
+      room = new Room(name, this.storage.load(name), this.batcher, this.log, this.metrics, this.config.limits, this.onPresence);
       this.rooms.set(name, room);
       room.bus = this.cluster.roomLoaded(room);
-      const history = this.storage.history;
-      // Authorship for history, once the room has presence at all (its Awareness is created on first use).
-      if (history) room.presence.whenCreated((awareness) => recordPresenceAuthors(name, awareness, history));
       this.metrics.roomsLoaded.set(this.rooms.size);
       this.log.debug({ room: name, log: room.logLength }, 'room loaded');
     }
