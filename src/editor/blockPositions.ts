@@ -1,6 +1,6 @@
 /**
- * Slate points ⇄ Yjs relative positions for the caret, without walking the
- * body.
+ * Slate points ⇄ Yjs relative positions for the caret, without copying the
+ * body's block list.
  *
  * @slate-yjs/core's conversions find a block by copying the body's list of
  * blocks (`normalizeInsertDelta`) on every call: at 10,000 paragraphs each
@@ -11,7 +11,8 @@
  * here; most of the rest was the library's own lookups, patches/). A point
  * inside a top-level block — every caret in Concord's flat
  * model — is converted here with the root's cached block list instead
- * (rootDeltaCache.ts): the same positions, found by index. Anything else
+ * (rootDeltaCache.ts): the same positions, a point's block found by index, a
+ * position's block by one scan of that list (no allocation). Anything else
  * (legacy nested lists, a root that is not cached) takes the library's way.
  */
 import { relativePositionToSlatePoint, slatePointToRelativePosition } from '@slate-yjs/core';
