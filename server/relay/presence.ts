@@ -78,7 +78,6 @@ export class Presence {
     return this.created !== null;
   }
 
-
   /** Every known state, as one frame (for a socket that asks, or joins: then null if there are none). */
   everything(): Uint8Array {
     if (!this.created) return NO_STATES;
