@@ -7,13 +7,9 @@
  *
  *   npx tsx bench/classOpen.ts        (N=30; not part of npm run bench)
  */
-import { slateNodesToInsertDelta } from '@slate-yjs/core';
-import * as Y from 'yjs';
-import { CONTENT_ROOT } from '../src/protocol/document';
-import { splitUpdate } from '../src/protocol/updatePieces';
+import { writeParagraphs } from './lib/bigWriter';
 import { LoadClient } from './lib/loadClient';
 import { fmt, percentile } from './lib/report';
-import { sentence } from './lib/sentences';
 import { startServer, type RunningServer } from './lib/servers';
 
 const N = Number(process.env.N ?? 30);
@@ -25,18 +21,7 @@ async function metric(server: RunningServer, name: string): Promise<number> {
 
 const server = await startServer('concord');
 try {
-  const writer = new LoadClient({ url: server.url('big', { acks: true }), room: 'big', dialect: server.dialect, keepDoc: true });
-  await writer.opened.then(() => writer.synced);
-  const doc = writer.doc!;
-  const content = doc.get(CONTENT_ROOT, Y.XmlText);
-  const before = Y.encodeStateVector(doc);
-  for (let start = 0; start < PARAGRAPHS; start += 500) {
-    const nodes: Array<{ type: string; children: Array<{ text: string }> }> = [];
-    for (let i = start; i < Math.min(PARAGRAPHS, start + 500); i++) nodes.push({ type: 'paragraph', children: [{ text: `${i + 1}. ${sentence(i + 1, 85)}` }] });
-    doc.transact(() => content.applyDelta([{ retain: content.length }, ...slateNodesToInsertDelta(nodes as never)], { sanitize: false }));
-  }
-  for (const piece of splitUpdate(Y.encodeStateAsUpdate(doc, before))) writer.sendUpdate(piece);
-  await writer.until(() => writer.acked >= writer.updateFramesSent, 'saved', 120_000);
+  const { writer } = await writeParagraphs(server, 'big', PARAGRAPHS);
   for (let round = 1; round <= 3; round++) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const encodesBefore = await metric(server, 'concord_compact_sync_encodes_total');

@@ -8,37 +8,15 @@
  *   npx tsx bench/openBytes.ts        (not part of npm run bench)
  */
 import { loadavg } from 'node:os';
-import { slateNodesToInsertDelta } from '@slate-yjs/core';
 import * as Y from 'yjs';
 import { CONTENT_ROOT } from '../src/protocol/document';
-import { splitUpdate } from '../src/protocol/updatePieces';
+import { writeParagraphs } from './lib/bigWriter';
 import { LoadClient } from './lib/loadClient';
 import { fmt, kib, median, ms } from './lib/report';
-import { sentence } from './lib/sentences';
 import { startServer, type RunningServer } from './lib/servers';
 
 const PARAGRAPHS = Number(process.env.PARAGRAPHS ?? 10_000);
 const TRIALS = 5;
-
-async function write(server: RunningServer, room: string): Promise<{ v1: number; text: number }> {
-  const writer = new LoadClient({ url: server.url(room, { acks: true }), room, dialect: server.dialect, keepDoc: true });
-  await writer.opened.then(() => writer.synced);
-  const doc = writer.doc!;
-  const content = doc.get(CONTENT_ROOT, Y.XmlText);
-  const before = Y.encodeStateVector(doc);
-  for (let start = 0; start < PARAGRAPHS; start += 500) {
-    const nodes: Array<{ type: string; children: Array<{ text: string }> }> = [];
-    for (let i = start; i < Math.min(PARAGRAPHS, start + 500); i++) nodes.push({ type: 'paragraph', children: [{ text: `${i + 1}. ${sentence(i + 1, 85)}` }] });
-    doc.transact(() => content.applyDelta([{ retain: content.length }, ...slateNodesToInsertDelta(nodes as never)], { sanitize: false }));
-  }
-  for (const piece of splitUpdate(Y.encodeStateAsUpdate(doc, before))) writer.sendUpdate(piece);
-  const answered = writer.step2Received;
-  writer.sendStep1(Y.encodeStateVector(doc));
-  await writer.until(() => writer.step2Received > answered, 'the server to hold it', 120_000);
-  if (server.kind === 'concord') await writer.until(() => writer.acked >= writer.updateFramesSent, 'saved', 120_000);
-  const result = { v1: Y.encodeStateAsUpdate(doc).length, text: content.length };
-  return result;
-}
 
 async function open(server: RunningServer, room: string, compactSync: boolean, expectedLength: number) {
   const client = new LoadClient({ url: server.url(room), room, dialect: server.dialect, keepDoc: true, compactSync });
@@ -53,8 +31,8 @@ const load = loadavg().map((n) => n.toFixed(1)).join(' ');
 const concord = await startServer('concord');
 const reference = await startServer('reference');
 try {
-  const written = await write(concord, 'big');
-  const writtenReference = await write(reference, 'big'); // no seed there: its text is one paragraph shorter
+  const written = await writeParagraphs(concord, 'big', PARAGRAPHS);
+  const writtenReference = await writeParagraphs(reference, 'big', PARAGRAPHS); // no seed there: its text is one paragraph shorter
   const runs: Record<string, Array<{ ms: number; bytes: number }>> = { 'Concord, stock client (V1)': [], 'Concord, compact sync (its tabs)': [], 'reference (V1)': [] };
   for (let i = 0; i < TRIALS; i++) {
     runs['Concord, stock client (V1)'].push(await open(concord, 'big', false, written.text));

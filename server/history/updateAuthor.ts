@@ -22,7 +22,6 @@ export interface EditMeta {
   quiet: boolean;
 }
 
-
 /** True when `transaction` changed only stored positions. */
 export function onlyStoredPositions(transaction: Y.Transaction | null): boolean {
   if (!transaction || transaction.changed.size === 0) return false;
