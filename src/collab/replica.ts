@@ -211,20 +211,20 @@ export function createReplica(room: string, serverUrl = relayUrl()): Replica {
     emit();
   });
   // Registered after the provider's own handler, which has already sent the edit if it could.
-  doc.on('update', (update: Uint8Array, origin: unknown) => {
+  doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     if (origin === provider) {
-      log.add('in', update, tracker.pending > 0);
+      log.add('in', update, transaction, tracker.pending > 0);
       return;
     }
     if (origin === SEED_ORIGIN) return; // identical to the relay's seed: nothing to save
     if (origin === SELECTION_STORAGE_ORIGIN) return; // a caret position, not the user's work
     if (origin === local || origin === JOURNAL_ORIGIN) {
       // Loaded from this browser: may hold edits made offline before a reload.
-      log.add('local-store', update, false);
+      log.add('local-store', update, transaction, false);
       tracker.localEdit(provider.wsconnected);
       return;
     }
-    log.add('out', update, false);
+    log.add('out', update, transaction, false);
     const localApplyMs = lastInputAt === null ? null : performance.now() - lastInputAt;
     lastInputAt = null;
     tracker.localEdit(provider.wsconnected, localApplyMs !== null && localApplyMs < 1_000 ? localApplyMs : null);
