@@ -70,6 +70,33 @@ async function step2Payload(room: string, query: string): Promise<Uint8Array> {
   return decoded.payload;
 }
 
+/**
+ * A fresh client's replica after compact sync: every update frame that came
+ * before the step 2 applied, then the step 2 (a deflated V2 update).
+ */
+async function freshReplica(room: string, query: string): Promise<{ doc: Y.Doc; updateFramesBeforeStep2: number }> {
+  const client = new RawClient(relay.wsUrl(room, query), { sync: false });
+  clients.push(client);
+  await client.opened;
+  client.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+  const step2At = () => client.received.findIndex((frame) => {
+    const decoded = readFrame(frame);
+    return decoded.type === 'sync' && decoded.step === SyncStep.step2;
+  });
+  await client.until(() => step2At() >= 0, 'the step 2');
+  const doc = new Y.Doc();
+  let updateFramesBeforeStep2 = 0;
+  for (const frame of client.received.slice(0, step2At() + 1)) {
+    const decoded = readFrame(frame);
+    if (decoded.type === 'sync' && decoded.step === SyncStep.step2) Y.applyUpdateV2(doc, inflateRawSync(decoded.payload));
+    else if (decoded.type === 'sync' && decoded.step === SyncStep.update) {
+      updateFramesBeforeStep2++;
+      Y.applyUpdate(doc, decoded.payload);
+    }
+  }
+  return { doc, updateFramesBeforeStep2 };
+}
+
 describe('compact sync', () => {
   it('C1: a client asking ?sync=v2z gets its step 2 as a deflated V2 update: the whole document, at most half the V1 bytes', async () => {
     const written = await writeDocument('c1');
@@ -126,7 +153,7 @@ describe('compact sync', () => {
     });
   });
 
-  it('C4: fresh tabs share one encode of the whole document until it changes; after a change the next fresh tab gets the change', async () => {
+  it('C4: fresh tabs share one encode of the whole document; after small changes the next fresh tab gets the kept answer and the changes', async () => {
     const written = await writeDocument('c4', 40);
     const metric = () => readMetric(`http://127.0.0.1:${relay.concord.port}`, 'concord_compact_sync_encodes_total');
     const query = `${SYNC_QUERY_PARAM}=${COMPACT_SYNC}`;
@@ -140,11 +167,44 @@ describe('compact sync', () => {
     for (const payload of [...together, later]) expect(title(payload)).toBe(written.getText('title').toString());
     expect(later.byteLength).toBeGreaterThanOrEqual(32 * 1024); // kept after it was sent, not only shared while it was made
     expect(await metric()).toBe(1);
-    // A change: the next fresh tab must not get the old answer.
+    // (A room nobody has written the body of sends the seed first, as an update frame: rule R6b.)
+    const before = (await freshReplica('c4', query)).updateFramesBeforeStep2;
+    // A change, and a deletion: the next fresh tab must end up with both, from the same encode.
     const writer = clients[0];
     writer.doc.getText('title').insert(0, 'changed. ');
+    writer.doc.getText('title').delete(20, 5);
+    await writer.until(() => (writer.acks.at(-1)?.committedUpdateFrames ?? 0) >= 42, 'the changes saved');
+    const fresh = await freshReplica('c4', query);
+    expect(fresh.updateFramesBeforeStep2).toBe(before + 1);
+    expect(fresh.doc.getText('title').toString()).toBe(writer.doc.getText('title').toString());
+    expect(await metric()).toBe(1);
+  });
+
+  it('C5: once the changes since the kept answer outgrow a quarter of it, the next fresh tab gets a new encode and nothing before it', async () => {
+    await writeDocument('c5', 40);
+    const metric = () => readMetric(`http://127.0.0.1:${relay.concord.port}`, 'concord_compact_sync_encodes_total');
+    const query = `${SYNC_QUERY_PARAM}=${COMPACT_SYNC}`;
+    const kept = await step2Payload('c5', query);
+    const before = (await freshReplica('c5', query)).updateFramesBeforeStep2; // the seed, if any (rule R6b)
+    expect(await metric()).toBe(1);
+    const writer = clients[0];
+    const text = writer.doc.getText('title');
+    text.insert(text.length, 'x'.repeat(kept.byteLength)); // V1 carries the string as is: more than a quarter of the answer
     await writer.until(() => (writer.acks.at(-1)?.committedUpdateFrames ?? 0) >= 41, 'the change saved');
-    expect(title(await step2Payload('c4', query))).toBe(writer.doc.getText('title').toString());
+    const fresh = await freshReplica('c5', query);
+    expect(fresh.updateFramesBeforeStep2).toBe(before);
+    expect(fresh.doc.getText('title').toString()).toBe(text.toString());
     expect(await metric()).toBe(2);
+  });
+
+  it('C6: after a big change the relay prepares the answer once the room is quiet: the next fresh tab gets it without an encode of its own', async () => {
+    const written = await writeDocument('c6', 40); // ~320 KB of V1 updates
+    const metric = () => readMetric(`http://127.0.0.1:${relay.concord.port}`, 'concord_compact_sync_encodes_total');
+    const deadline = Date.now() + 5_000;
+    while ((await metric()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await metric()).toBe(1); // nobody asked yet
+    const fresh = await freshReplica('c6', `${SYNC_QUERY_PARAM}=${COMPACT_SYNC}`);
+    expect(fresh.doc.getText('title').toString()).toBe(written.getText('title').toString());
+    expect(await metric()).toBe(1);
   });
 });

@@ -74,10 +74,30 @@ const SEED_FRAME = encodeUpdate(seedUpdate());
 interface WholeCompact {
   frame: Uint8Array | null;
   waiting: Connection[];
+  /** The document's state vector when it was encoded: what changed since goes to fresh clients as an update. */
+  stateVector: Uint8Array;
+  /** The document changed since it was encoded. */
+  stale: boolean;
 }
 
 /** Below this (the deflated frame), the shared whole-document answer is not kept after it is sent. */
 const KEEP_WHOLE_COMPACT_BYTES = 32 * 1024;
+
+/**
+ * A kept whole-document answer is encoded anew once the changes since (as one
+ * V1 update) outgrow this share of its bytes: until then a fresh client gets
+ * the answer and those changes, a little more on the wire, no encode here.
+ */
+const WHOLE_COMPACT_CHANGES_SHARE = 1 / 4;
+
+/**
+ * Changes (V1 bytes) that make a room without a kept answer prepare one in the
+ * background, once it has been quiet for PREPARE_ANSWER_QUIET_MS: a paste, an
+ * import or an offline backlog of this size makes a document whose answer is
+ * worth keeping (KEEP_WHOLE_COMPACT_BYTES deflated is ~150 KiB of V1).
+ */
+const PREPARE_ANSWER_AFTER_BYTES = 128 * 1024;
+const PREPARE_ANSWER_QUIET_MS = 200;
 
 /** The origin of updates applied from other relays (a Y.Doc transaction origin). */
 export const CLUSTER_UPDATE = Symbol('cluster');
@@ -137,8 +157,12 @@ export class Room implements ClusterRoom {
   private lastTransaction: Y.Transaction | null = null;
   /** The transaction of the last update integrated (for history: what it changed). */
   private appliedTransaction: Y.Transaction | null = null;
-  /** The compact step 2 of the whole document, shared by fresh clients until the document changes (sendWholeCompact). */
+  /** The compact step 2 of the whole document, shared by fresh clients (sendWholeCompact). */
   private wholeCompact: WholeCompact | null = null;
+  /** V1 bytes integrated since the whole-document answer was last encoded (or since the room was loaded). */
+  private changedBytes = 0;
+  /** The background encode of the whole-document answer, armed by big changes (prepareWholeCompact). */
+  private answerTimer: NodeJS.Timeout | null = null;
   /** Updates waiting on their sockets for structs the room lacks (rule H3); made when the first one waits. */
   private held: HeldUpdates | null = null;
 
@@ -166,7 +190,7 @@ export class Room implements ClusterRoom {
       // The first one: applying an update to formatted text makes Yjs run a second,
       // formatting-cleanup transaction right after, which would hide what the update added.
       this.lastTransaction ??= transaction;
-      this.wholeCompact = null; // the document may have changed: the next fresh client gets it anew
+      if (this.wholeCompact && (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0)) this.wholeCompact.stale = true;
     });
     this.presence = new Presence(this.ydoc, name, this.connections, this, limits, log, onPresence);
   }
@@ -281,29 +305,71 @@ export class Room implements ClusterRoom {
 
   /**
    * Compact sync for a client that has nothing yet: the whole document,
-   * encoded and deflated once and sent to every such client until the
-   * document changes (a class opening one big document together: one encode,
-   * not thirty; `npx tsx bench/classOpen.ts`). A change drops it for new
-   * clients; those already waiting get the state they asked at, and the
-   * change itself was forwarded to them as to every socket here.
+   * encoded and deflated once and sent to every such client (a class opening
+   * one big document together: one encode, not thirty; `npx tsx
+   * bench/classOpen.ts`). Big answers are kept: after a change, a fresh client
+   * gets what changed since the answer was encoded as an update frame first
+   * (Yjs holds it until the step 2 is applied; V1, as every update frame),
+   * then the kept answer, and the answer is encoded anew only once those
+   * changes outgrow WHOLE_COMPACT_CHANGES_SHARE of it. Encoding a
+   * 10,000-paragraph document costs this event loop 10–110 ms (the first time
+   * in a process is the slowest); the changes since, ~1 ms.
    */
   private sendWholeCompact(from: Connection): void {
     let whole = this.wholeCompact;
-    if (!whole) {
-      const pending: WholeCompact = { frame: null, waiting: [from] };
-      whole = this.wholeCompact = pending;
-      this.metrics.compactSyncEncodes.inc();
-      this.deflateStep2(Y.encodeStateAsUpdateV2(this.ydoc), (frame) => {
-        pending.frame = frame;
-        for (const connection of pending.waiting) connection.send(frame);
-        pending.waiting = [];
-        // Small documents encode in microseconds: not worth keeping.
-        if (frame.byteLength < KEEP_WHOLE_COMPACT_BYTES && this.wholeCompact === pending) this.wholeCompact = null;
-      }, pending.waiting);
+    if (whole?.stale) {
+      const changes = Y.encodeStateAsUpdate(this.ydoc, whole.stateVector);
+      const answerBytes = whole.frame?.byteLength ?? Infinity;
+      if (changes.byteLength <= answerBytes * WHOLE_COMPACT_CHANGES_SHARE) from.send(encodeUpdate(changes));
+      else whole = null;
+    }
+    if (!whole) this.encodeWholeCompact([from]);
+    else if (whole.frame) from.send(whole.frame);
+    else whole.waiting.push(from);
+  }
+
+  /** Encodes (here) and deflates (on the thread pool) the whole document as the answer for fresh clients; `waiting` get it. */
+  private encodeWholeCompact(waiting: Connection[]): void {
+    const pending: WholeCompact = { frame: null, waiting, stateVector: Y.encodeStateVector(this.ydoc), stale: false };
+    this.wholeCompact = pending;
+    this.changedBytes = 0;
+    this.metrics.compactSyncEncodes.inc();
+    this.deflateStep2(Y.encodeStateAsUpdateV2(this.ydoc), (frame) => {
+      pending.frame = frame;
+      for (const connection of pending.waiting) connection.send(frame);
+      pending.waiting = [];
+      // Small documents encode in microseconds: not worth keeping.
+      if (frame.byteLength < KEEP_WHOLE_COMPACT_BYTES && this.wholeCompact === pending) this.wholeCompact = null;
+    }, pending.waiting);
+  }
+
+  /**
+   * After big changes, the answer for the next fresh tab is encoded in the
+   * background, once the room has been quiet for PREPARE_ANSWER_QUIET_MS
+   * (each change restarts the wait): someone pastes or imports a long
+   * document and shares the link, and the first tab to open it does not wait
+   * for the encode. Due when the changes since the last encode reach the
+   * share that makes a kept answer be encoded anew anyway, or, with no kept
+   * answer, PREPARE_ANSWER_AFTER_BYTES.
+   */
+  private prepareWholeCompact(changedBytes: number): void {
+    this.changedBytes += changedBytes;
+    if (this.answerTimer) {
+      this.answerTimer.refresh();
       return;
     }
-    if (whole.frame) from.send(whole.frame);
-    else whole.waiting.push(from);
+    if (!this.wholeCompactDue()) return;
+    this.answerTimer = setTimeout(() => {
+      this.answerTimer = null;
+      // A fresh tab may have had it encoded meanwhile.
+      if (this.wholeCompactDue() && !(this.wholeCompact && !this.wholeCompact.frame)) this.encodeWholeCompact([]);
+    }, PREPARE_ANSWER_QUIET_MS);
+    this.answerTimer.unref();
+  }
+
+  private wholeCompactDue(): boolean {
+    const kept = this.wholeCompact?.frame;
+    return this.changedBytes >= (kept ? kept.byteLength * WHOLE_COMPACT_CHANGES_SHARE : PREPARE_ANSWER_AFTER_BYTES);
   }
 
   /** Deflates a V2 step 2 on libuv's thread pool; on failure closes `waiting` (internal error). */
@@ -418,6 +484,7 @@ export class Room implements ClusterRoom {
       this.appliedTransaction = null; // nothing for history to read
       return { kind: 'duplicate' };
     }
+    this.prepareWholeCompact(update.byteLength);
     if (!overlaps) return { kind: 'new' };
     return { kind: 'trimmed', update: Y.diffUpdate(update, Y.encodeStateVector(before)) };
   }
@@ -548,6 +615,8 @@ export class Room implements ClusterRoom {
   }
 
   destroy(): void {
+    if (this.answerTimer) clearTimeout(this.answerTimer);
+    this.answerTimer = null;
     this.presence.destroy();
     this.ydoc.destroy();
     this.log.debug({ room: this.name }, 'room unloaded');
