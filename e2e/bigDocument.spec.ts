@@ -140,3 +140,24 @@ test('B4: a frame over the relay\'s limit is refused with a visible reason, the 
     await relay.stop();
   }
 });
+
+test('B5: in a document of 1,200 paragraphs (off-screen chunks not laid out), Ctrl+End / Ctrl+Home reach its very end and start, and Ctrl+Shift+End selects to the end', async ({ alice, room }) => {
+  await alice.open(room);
+  const pasted = lines('k', 1_200, 80);
+  await alice.caretToEnd();
+  await paste(alice.page, pasted.join('\n'));
+  await expect(alice.editor).toContainText(pasted[pasted.length - 1]);
+
+  await alice.caretToEnd();
+  await alice.page.keyboard.type('END-TOKEN');
+  await alice.caretToStart();
+  await alice.page.keyboard.type('START-TOKEN');
+  await expect(alice.editor).toContainText('END-TOKEN');
+  const blocks = await alice.document();
+  expect(plainText(blocks.slice(-1))).toBe(`${pasted[pasted.length - 1]}END-TOKEN`);
+  expect(plainText(blocks.slice(0, 1)).startsWith('START-TOKEN')).toBe(true);
+
+  await alice.page.keyboard.press('Control+Shift+End');
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => alice.text()).toBe('START-TOKEN');
+});

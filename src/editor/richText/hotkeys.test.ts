@@ -4,7 +4,7 @@ import { withHistory } from 'slate-history';
 import { handleRichTextKeyDown, type RichTextKeyEvent } from './hotkeys';
 import { at, bullet, h1, p, recordOps, setup, t } from './testHelpers';
 
-const KEY_CODES: Record<string, number> = { Tab: 9, '`': 192 };
+const KEY_CODES: Record<string, number> = { Tab: 9, '`': 192, End: 35, Home: 36, ArrowUp: 38, ArrowDown: 40 };
 
 /** A keydown as is-hotkey sees it. Not on macOS in Node, so `mod` is Ctrl. */
 function keydown(key: string, modifiers: Partial<Pick<RichTextKeyEvent, 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>> = {}) {
@@ -94,6 +94,27 @@ describe('handleRichTextKeyDown', () => {
     expect(tab.preventDefault).toHaveBeenCalled();
     expect(ops).toEqual([]);
     expect(editor.children).toEqual([p('a')]);
+  });
+
+  it.each([
+    ['Ctrl+End', 'End', { ctrlKey: true }],
+    ['Cmd+Down', 'ArrowDown', { metaKey: true }],
+  ] as const)('%s puts the caret at the very end of the document, Ctrl+Shift+Home then selects it all', (_name, key, modifiers) => {
+    const editor = setup([p('first'), p('middle'), p('last')], [at([1, 0], 2), at([1, 0], 2)]);
+    const event = keydown(key, modifiers);
+    expect(handleRichTextKeyDown(editor, event)).toBe(true);
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(editor.selection).toEqual({ anchor: { path: [2, 0], offset: 4 }, focus: { path: [2, 0], offset: 4 } });
+    handleRichTextKeyDown(editor, keydown('Home', { ctrlKey: true, shiftKey: true }));
+    expect(editor.selection).toEqual({ anchor: { path: [2, 0], offset: 4 }, focus: { path: [0, 0], offset: 0 } });
+  });
+
+  it('Ctrl+Home puts the caret at the very start; Ctrl+Shift+End selects from the caret to the end', () => {
+    const editor = setup([p('first'), p('middle'), p('last')], [at([1, 0], 2), at([1, 0], 2)]);
+    handleRichTextKeyDown(editor, keydown('Home', { ctrlKey: true }));
+    expect(editor.selection).toEqual({ anchor: { path: [0, 0], offset: 0 }, focus: { path: [0, 0], offset: 0 } });
+    handleRichTextKeyDown(editor, keydown('ArrowDown', { metaKey: true, shiftKey: true }));
+    expect(editor.selection).toEqual({ anchor: { path: [0, 0], offset: 0 }, focus: { path: [2, 0], offset: 4 } });
   });
 
   it('ignores other keys and keys during IME composition', () => {

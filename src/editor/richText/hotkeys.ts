@@ -3,7 +3,7 @@
  * elsewhere (is-hotkey decides from the user agent).
  */
 import isHotkey, { type KeyboardEventLike } from 'is-hotkey';
-import type { Editor } from 'slate';
+import { Editor, Transforms } from 'slate';
 import { BlockType, type Mark } from '../../protocol/document';
 import { indentListItem, isInList, outdentListItem, toggleBlock, toggleMark, type ToggleableBlock } from './commands';
 
@@ -34,6 +34,19 @@ export const REDO_HOTKEYS = ['mod+shift+z', 'ctrl+y'] as const;
 const isUndo = isHotkey(UNDO_HOTKEY);
 const isRedo = isHotkey([...REDO_HOTKEYS]);
 const isTab = isHotkey('tab');
+/**
+ * The caret to the start or end of the document (Ctrl+Home / Ctrl+End, and
+ * Cmd+↑ / Cmd+↓ on macOS), with Shift extending the selection there. Done by
+ * Slate, not left to the browser: Chrome places the caret from layout, and a
+ * big document's off-screen chunks have none (`content-visibility: auto`), so
+ * its Ctrl+End put the caret at the start of the last paragraph.
+ */
+const documentEdgeMatchers = [
+  ['start', false, isHotkey(['ctrl+home', 'meta+up'])],
+  ['end', false, isHotkey(['ctrl+end', 'meta+down'])],
+  ['start', true, isHotkey(['ctrl+shift+home', 'meta+shift+up'])],
+  ['end', true, isHotkey(['ctrl+shift+end', 'meta+shift+down'])],
+] as const;
 const isShiftTab = isHotkey('shift+tab');
 const markMatchers = (Object.keys(MARK_HOTKEYS) as Mark[]).map((mark) => [mark, isHotkey([...MARK_HOTKEYS[mark]])] as const);
 const blockMatchers = BLOCK_HOTKEYS.map(([hotkey, format]) => [format, isHotkey(hotkey)] as const);
@@ -75,6 +88,13 @@ export function handleRichTextKeyDown(editor: Editor, event: RichTextKeyEvent): 
     runHistory(editor, 'redo');
     return true;
   }
+  for (const [edge, extend, matches] of documentEdgeMatchers) {
+    if (matches(event)) {
+      event.preventDefault();
+      moveToDocumentEdge(editor, edge, extend);
+      return true;
+    }
+  }
   // Tab never leaves the editor mid-typing: in a list it indents, elsewhere it is a no-op.
   if (isTab(event)) {
     event.preventDefault();
@@ -87,4 +107,11 @@ export function handleRichTextKeyDown(editor: Editor, event: RichTextKeyEvent): 
     return true;
   }
   return false;
+}
+
+/** Puts the caret at the document's start or end, or (`extend`) moves the selection's focus there. */
+export function moveToDocumentEdge(editor: Editor, edge: 'start' | 'end', extend: boolean): void {
+  const point = edge === 'start' ? Editor.start(editor, []) : Editor.end(editor, []);
+  if (extend && editor.selection) Transforms.select(editor, { anchor: editor.selection.anchor, focus: point });
+  else Transforms.select(editor, point);
 }
