@@ -26,7 +26,10 @@ export const BIG_FRAGMENT_BLOCKS = 200;
 /** Blocks inserted per Yjs transaction (about 60 KB of ordinary text). */
 const BLOCKS_PER_TRANSACTION = 500;
 
-/** Origin of the Yjs transactions that insert a big paste's middle blocks. */
+/**
+ * Origin of the Yjs transactions that insert a big paste's middle blocks
+ * (tracked by the undo manager: this user's edit).
+ */
 export const BIG_PASTE_ORIGIN = Symbol('big-paste');
 
 export function withBigPaste<T extends Editor & YjsEditor>(editor: T): T {

@@ -17,6 +17,7 @@ import { CONTENT_ROOT } from '../protocol/document';
 import { withMarkdownPaste } from './richText/markdownPaste';
 import { trackRestores } from '../history/restore';
 import { withRichText } from './richText/withRichText';
+import { withBigDelete } from './bigDelete';
 import { BIG_PASTE_ORIGIN, withBigPaste } from './bigPaste';
 import { cacheRootDelta } from './rootDeltaCache';
 import { withRootEvents } from './rootEvents';
@@ -49,7 +50,8 @@ export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user
   trackRestores(history.undoManager, doc); // restoring a version or importing a file is undone like an edit (src/history/)
   // The caret goes to presence when it moves, not after every peer's keystroke (caretPresence.ts).
   const cursors = withCaretSentOnMove(withCursors(history, awareness, { cursorDataField: 'user', data: user }));
-  const editor = withBigPaste(withReact(withRichText(cursors))) as ConcordEditor;
+  // Thousands of blocks pasted or deleted at once, without a cost per block (bigPaste.ts, bigDelete.ts).
+  const editor = withBigDelete(withBigPaste(withReact(withRichText(cursors)))) as ConcordEditor;
   // Big documents: slate-react groups the body's blocks into nested chunks and
   // re-renders only the chunk a change touched (not every block), and each
   // lowest chunk skips layout while off screen (renderChunk, content-visibility).

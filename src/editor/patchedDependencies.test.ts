@@ -4,9 +4,11 @@
  * that skipped them fails here. @slate-yjs/core's is checked with the cache
  * it serves (rootDeltaCache.test.ts, R-DELTA3).
  */
-import { createEditor, type Descendant, type Editor, type Range } from 'slate';
+import { slateNodesToInsertDelta, withYjs, YjsEditor } from '@slate-yjs/core';
+import { createEditor, Transforms, type Descendant, type Editor, type Range } from 'slate';
 import { splitDecorationsByChild } from 'slate-dom';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 
 function editorWith(children: Descendant[]): Editor {
   const editor = createEditor();
@@ -32,5 +34,42 @@ describe('patched slate-dom', () => {
     const byChild = splitDecorationsByChild(editor, editor, [decoration]);
     expect(byChild.map((list) => list.length)).toEqual([1, 1, 0]);
     expect(byChild[0][0]).toMatchObject({ anchor: { path: [0, 0], offset: 2 }, highlight: true });
+  });
+});
+
+/** A body of `count` paragraphs bound to Yjs, and how often its root's delta was read. */
+function boundBody(count: number) {
+  const doc = new Y.Doc();
+  const root = doc.get('content', Y.XmlText);
+  root.applyDelta(slateNodesToInsertDelta(paragraphs(count)), { sanitize: false });
+  const editor = withYjs(createEditor(), root);
+  YjsEditor.connect(editor);
+  const reads = { count: 0 };
+  const { toDelta } = root;
+  root.toDelta = function counted(this: Y.XmlText, ...args: Parameters<Y.XmlText['toDelta']>) {
+    reads.count++;
+    return toDelta.apply(this, args);
+  };
+  return { editor, root, reads };
+}
+
+describe('patched @slate-yjs/core', () => {
+  it('PATCH2: removing a block of the body deletes it from Yjs without reading the whole body\'s delta', () => {
+    const { editor, root, reads } = boundBody(1_000);
+    Transforms.removeNodes(editor, { at: [500] });
+    Transforms.removeNodes(editor, { at: [998] });
+    YjsEditor.flushLocalChanges(editor);
+    expect(reads.count).toBe(0);
+    expect(root.toDelta()).toHaveLength(998);
+    expect(editor.children).toHaveLength(998);
+  });
+
+  it('PATCH2: a local change is queued by appending, not by copying the queue (n operations cost n, not n²)', () => {
+    const { editor } = boundBody(3);
+    Transforms.insertText(editor, 'a', { at: { path: [0, 0], offset: 0 } });
+    const queue = YjsEditor.localChanges(editor);
+    for (let i = 0; i < 100; i++) Transforms.insertText(editor, 'b', { at: { path: [1, 0], offset: 0 } });
+    expect(YjsEditor.localChanges(editor)).toBe(queue);
+    expect(queue).toHaveLength(101);
   });
 });
