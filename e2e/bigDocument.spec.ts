@@ -141,7 +141,7 @@ test('B4: a frame over the relay\'s limit is refused with a visible reason, the 
   }
 });
 
-test('B5: in a document of 1,200 paragraphs (off-screen chunks not laid out), Ctrl+End / Ctrl+Home reach its very end and start, and Ctrl+Shift+End selects to the end', async ({ alice, room }) => {
+test('B6: in a document of 1,200 paragraphs (off-screen chunks not laid out), Ctrl+End / Ctrl+Home reach its very end and start, and Ctrl+Shift+End selects to the end', async ({ alice, room }) => {
   await alice.open(room);
   const pasted = lines('k', 1_200, 80);
   await alice.caretToEnd();
@@ -160,4 +160,27 @@ test('B5: in a document of 1,200 paragraphs (off-screen chunks not laid out), Ct
   await alice.page.keyboard.press('Control+Shift+End');
   await alice.page.keyboard.press('Backspace');
   await expect.poll(() => alice.text()).toBe('START-TOKEN');
+});
+
+test('B7: select all in 2,000 paragraphs and type: both tabs end with the one letter, saved; one undo brings every paragraph back in both', async ({ alice, bob, room }) => {
+  await alice.open(room);
+  await bob.open(room);
+  const pasted = lines('r', 2_000, 80);
+  await alice.caretToEnd();
+  await paste(alice.page, pasted.join('\n'));
+  await expect(bob.editor).toContainText(pasted[pasted.length - 1], { timeout: 60_000 });
+  await alice.waitSaved();
+  const before = await alice.document();
+
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.type('Z');
+  await expect.poll(() => bob.text(), { timeout: 30_000 }).toBe('Z');
+  expect(await alice.text()).toBe('Z');
+  await alice.waitSaved();
+
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(async () => (await bob.document()).length, { timeout: 30_000 }).toBe(before.length);
+  expect(await alice.document()).toEqual(before);
+  expect(await bob.document()).toEqual(before);
+  await expectTokensOnce(bob, tokensOf(pasted));
 });
