@@ -184,3 +184,29 @@ test('B7: select all in 2,000 paragraphs and type: both tabs end with the one le
   expect(await bob.document()).toEqual(before);
   await expectTokensOnce(bob, tokensOf(pasted));
 });
+
+test('B8: a peer\'s select-all over 2,000 paragraphs is drawn where it can be seen: a bounded number of boxes at the top, and boxes at the end once scrolled there', async ({ alice, bob, room }) => {
+  await alice.open(room);
+  await bob.open(room);
+  const pasted = lines('v', 2_000, 80);
+  await alice.caretToEnd();
+  await paste(alice.page, pasted.join('\n'));
+  await expect(bob.editor).toContainText(pasted[pasted.length - 1], { timeout: 60_000 });
+
+  await alice.page.keyboard.press('Control+a');
+  const boxes = bob.page.locator('.remote-selection');
+  await expect.poll(() => boxes.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+  // Measured over the whole range, every one of the 2,000 lines would be a box.
+  expect(await boxes.count()).toBeLessThan(400);
+
+  await bob.caretToEnd();
+  const last = bob.page.locator('[data-slate-editor] [data-block-type]', { hasText: pasted[pasted.length - 1] });
+  await expect
+    .poll(async () => {
+      const target = await last.boundingBox();
+      const drawn = await boxes.evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect()).map(({ top, bottom }) => ({ top, bottom })));
+      return target !== null && drawn.some(({ top, bottom }) => bottom > target.y && top < target.y + target.height);
+    }, { timeout: 10_000 })
+    .toBe(true);
+  expect(await boxes.count()).toBeLessThan(400);
+});

@@ -9,10 +9,16 @@
  * if something moved. (@slate-yjs/react's overlay hook re-renders and measures
  * on every awareness change: 42 tasks over 50 ms in 15 s in a watching tab
  * with 30 writers, `npm run bench -- classroom`.)
+ *
+ * A selection is drawn where it can be seen: in a long document its boxes are
+ * measured only over the blocks on screen and NEAR_BLOCKS around them, and
+ * again as the page scrolls. Measuring a peer's select-all over 10,000
+ * paragraphs laid out the whole body and drew a box per line: ~2.9 s of a
+ * watching tab's main thread.
  */
 import { CursorEditor, YjsEditor, type RelativeRange } from '@slate-yjs/core';
 import { useEffect, useRef, useState, type CSSProperties, type PropsWithChildren } from 'react';
-import { Range } from 'slate';
+import { Editor, Range } from 'slate';
 import { ReactEditor, useSlateStatic } from 'slate-react';
 import { frameBatch } from '../collab/frameBatch';
 import type { PresenceUser } from '../protocol/presence';
@@ -40,10 +46,47 @@ const boxOf = (rect: DOMRect, origin: DOMRect): Box => ({
   height: rect.height,
 });
 
+/** A document longer than twice this many blocks has its selections measured near the viewport only, this many blocks around it. */
+const NEAR_BLOCKS = 50;
+
+/**
+ * The top-level blocks on screen and NEAR_BLOCKS on either side, as a range;
+ * undefined for a short document (everything is measured), null when none of
+ * the body is on screen. Found by hit-testing the screen's first and last
+ * lines (no layout of the rest of the body).
+ */
+function blocksNearViewport(editor: ConcordEditor, container: HTMLElement): Range | null | undefined {
+  const count = editor.children.length;
+  if (count <= 2 * NEAR_BLOCKS) return undefined;
+  const box = container.getBoundingClientRect();
+  const top = Math.max(box.top, 0);
+  const bottom = Math.min(box.bottom, window.innerHeight);
+  const x = box.left + box.width / 2;
+  const first = bottom > top ? blockAt(editor, x, top, bottom, 8) : null;
+  const last = first === null ? null : blockAt(editor, x, bottom - 1, top, -8);
+  if (first === null || last === null) return null;
+  return Editor.range(editor, [Math.max(0, first - NEAR_BLOCKS)], [Math.min(count - 1, last + NEAR_BLOCKS)]);
+}
+
+/** The index of the top-level block at (x, y), trying every `step` px towards `limit` (past margins and the sticky toolbar). */
+function blockAt(editor: ConcordEditor, x: number, y: number, limit: number, step: number): number | null {
+  for (let at = y; step > 0 ? at < limit : at > limit; at += step) {
+    const element = document.elementFromPoint(x, at)?.closest('[data-slate-node="element"]');
+    if (!element) continue;
+    try {
+      return ReactEditor.findPath(editor, ReactEditor.toSlateNode(editor, element))[0];
+    } catch {
+      // not one of this editor's nodes
+    }
+  }
+  return null;
+}
+
 /** Where each remote caret and selection is now, relative to `container`. */
 function measureCursors(editor: ConcordEditor, container: HTMLElement): RemoteCursor[] {
   if (!YjsEditor.connected(editor)) return [];
   const origin = container.getBoundingClientRect();
+  let nearViewport: Range | null | undefined | false = false; // false: not looked up yet
   const cursors: RemoteCursor[] = [];
   for (const clientId of editor.awareness.getStates().keys()) {
     const state = CursorEditor.cursorState<PresenceUser>(editor, clientId);
@@ -61,9 +104,18 @@ function measureCursors(editor: ConcordEditor, container: HTMLElement): RemoteCu
     try {
       const caretRange = ReactEditor.toDOMRange(editor, { anchor: range.focus, focus: range.focus });
       const caretRect = caretRange.getClientRects()[0] ?? caretRange.getBoundingClientRect();
-      const selection = Range.isCollapsed(range)
-        ? []
-        : Array.from(ReactEditor.toDOMRange(editor, range).getClientRects(), (rect) => boxOf(rect, origin)).filter((box) => box.width > 0);
+      let shown: Range | null = Range.isCollapsed(range) ? null : range;
+      if (shown) {
+        if (nearViewport === false) nearViewport = blocksNearViewport(editor, container);
+        if (nearViewport !== undefined) shown = nearViewport && Range.intersection(shown, nearViewport);
+      }
+      // Drawn within a screen of the viewport (what was measured around it can reach further).
+      const seen = (rect: DOMRect) => nearViewport === undefined || (rect.bottom > -window.innerHeight && rect.top < 2 * window.innerHeight);
+      const selection = shown
+        ? Array.from(ReactEditor.toDOMRange(editor, shown).getClientRects())
+            .filter((rect) => rect.width > 0 && seen(rect))
+            .map((rect) => boxOf(rect, origin))
+        : [];
       cursors.push({ clientId, user: state.data, caret: boxOf(caretRect, origin), selection });
     } catch {
       // Not rendered (yet): no caret this frame.
@@ -89,6 +141,8 @@ export function RemoteCursorOverlay({ children }: PropsWithChildren) {
     const doc = editor.sharedRoot.doc!;
     editor.awareness.on('change', schedule); // carets moved, users came or went
     doc.on('afterTransaction', schedule); // text moved under the carets
+    // Selections are measured near the viewport only: again when it moves (any scrolling ancestor).
+    document.addEventListener('scroll', schedule, { capture: true, passive: true });
     const resize = new ResizeObserver(schedule);
     if (containerRef.current) resize.observe(containerRef.current);
     schedule();
@@ -96,6 +150,7 @@ export function RemoteCursorOverlay({ children }: PropsWithChildren) {
       cancel();
       editor.awareness.off('change', schedule);
       doc.off('afterTransaction', schedule);
+      document.removeEventListener('scroll', schedule, { capture: true });
       resize.disconnect();
     };
   }, [editor]);

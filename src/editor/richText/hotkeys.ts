@@ -4,6 +4,7 @@
  */
 import isHotkey, { type KeyboardEventLike } from 'is-hotkey';
 import { Editor, Transforms } from 'slate';
+import { ReactEditor } from 'slate-react';
 import { BlockType, type Mark } from '../../protocol/document';
 import { indentListItem, isInList, outdentListItem, toggleBlock, toggleMark, type ToggleableBlock } from './commands';
 
@@ -109,9 +110,28 @@ export function handleRichTextKeyDown(editor: Editor, event: RichTextKeyEvent): 
   return false;
 }
 
-/** Puts the caret at the document's start or end, or (`extend`) moves the selection's focus there. */
+/** Puts the caret at the document's start or end, or (`extend`) moves the selection's focus there, and shows it. */
 export function moveToDocumentEdge(editor: Editor, edge: 'start' | 'end', extend: boolean): void {
   const point = edge === 'start' ? Editor.start(editor, []) : Editor.end(editor, []);
   if (extend && editor.selection) Transforms.select(editor, { anchor: editor.selection.anchor, focus: point });
   else Transforms.select(editor, point);
+  revealBlock(editor, point.path.slice(0, 1), edge);
+}
+
+/**
+ * Scrolls a block into view, and again on the next frames: slate-react scrolls
+ * to the caret from layout, and the chunks it scrolls past have an estimated
+ * height until they are laid out, so one scroll to the end of a big document
+ * stopped dozens of paragraphs short of it.
+ */
+function revealBlock(editor: Editor, path: number[], edge: 'start' | 'end', frames = 3): void {
+  if (typeof requestAnimationFrame !== 'function') return;
+  requestAnimationFrame(() => {
+    try {
+      ReactEditor.toDOMNode(editor as ReactEditor, Editor.node(editor, path)[0]).scrollIntoView({ block: edge === 'start' ? 'start' : 'end' });
+    } catch {
+      return; // not rendered (or not a React editor): nothing to show
+    }
+    if (frames > 1) revealBlock(editor, path, edge, frames - 1);
+  });
 }
