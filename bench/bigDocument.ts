@@ -19,7 +19,11 @@
  *  4. Propagation: each keystroke's new paragraph length, stamped when it
  *     appears in each tab's DOM by an observer scoped to that paragraph, with
  *     performance.timeOrigin + performance.now() (one clock for both tabs).
- *  5. Paste: 15,000 lines (~1.3 MB) of plain text pasted (a ClipboardEvent with
+ *  5. Replace all: Ctrl+A in the typing tab, then one letter typed over the
+ *     selection; time from that key's event until each tab shows the one-block
+ *     document, then from Ctrl+Z until each tab has every block back (stamped
+ *     in the pages by an observer of the editor, block count on each change).
+ *  6. Paste: 15,000 lines (~1.3 MB) of plain text pasted (a ClipboardEvent with
  *     text/plain only, which slate-react hands to insertData) into the typing
  *     tab; time until its last line is in the typing tab's DOM, in the watching
  *     tab's DOM, and until the typing tab shows saved. Each wait gives up after
@@ -239,6 +243,20 @@ const INIT_SCRIPT = String.raw`(() => {
     const header = document.querySelector('.document-header') || document.body;
     new MutationObserver(read).observe(header, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
   };
+  /** Stamps B.seen[key] when the editor's block count is first at most (or at least) n, checked on each change to it. */
+  B.watchBlocks = (bound, n, key) => {
+    const root = document.querySelector('[data-slate-editor]');
+    if (!root) return false;
+    const check = () => {
+      const count = root.querySelectorAll('[data-block-type]').length;
+      if (bound === 'atMost' ? count <= n : count >= n) { B.seen[key] = now(); o.disconnect(); return true; }
+      return false;
+    };
+    const o = new MutationObserver(check);
+    if (!check()) o.observe(root, { subtree: true, childList: true });
+    return true;
+  };
+  B.blocks = () => document.querySelectorAll('[data-slate-editor] [data-block-type]').length;
   B.paste = (text, marker) => {
     const target = findBlock(marker);
     const leaf = (target && target.querySelector('[data-slate-string]')) || target || document.querySelector('[data-slate-editor]');
@@ -300,6 +318,52 @@ async function openTab(browser: Browser, url: string, size: number): Promise<Tab
   if (!Number.isFinite(open.last)) open.error ??= `last paragraph not in the DOM after ${fmt(timeoutMs / 1000)} s`;
   await stopProfile(`open-${size}-${Date.now().toString(36)}`);
   return tab;
+}
+
+// ---------------------------------------------------------------- replace all
+
+/**
+ * Step 5: Ctrl+A and one letter in the typing tab, then Ctrl+Z; each tab's
+ * moment of showing one block, then all of them again, against the key
+ * events' timeStamps. Leaves the document as it was (the paste comes next).
+ */
+async function replaceAllAndUndo(typing: Tab, watching: Tab, add: (figure: string, typing: string, watching?: string) => void, summary: string[]): Promise<void> {
+  const count = await inPage<number>(typing.page, '__bench.blocks()');
+  if (!count.ok) return add('replace all', `could not count blocks (${count.error})`);
+  const blocks = count.value;
+  const keyAt = async (press: () => Promise<void>): Promise<number> => {
+    const before = await inPage<number>(typing.page, '__bench.keydowns.length');
+    await press();
+    const stamp = await inPage<number>(typing.page, `__bench.keydowns[${before.ok ? before.value : 0}]?.[0] ?? NaN`);
+    return stamp.ok ? stamp.value : NaN;
+  };
+  const waitSeen = async (key: string, ms: number): Promise<Array<number | undefined>> => {
+    await Promise.all(
+      [typing, watching].map((tab) => within(tab.page.waitForFunction(`__bench.seen[${JSON.stringify(key)}] !== undefined`, undefined, { timeout: ms, polling: 100 }), ms + 5_000, key)),
+    );
+    return Promise.all([typing, watching].map(async (tab) => {
+      const seen = await inPage<number | null>(tab.page, `__bench.seen[${JSON.stringify(key)}] ?? null`);
+      return seen.ok && seen.value !== null ? seen.value : undefined;
+    }));
+  };
+  const cells = (key: number, at: Array<number | undefined>) => at.map((value) => (value !== undefined && Number.isFinite(key) ? fmt(value - key) : 'never'));
+
+  await typing.page.keyboard.press('Control+a');
+  await inPage(typing.page, '0'); // the selection has settled
+  await sleep(300);
+  for (const tab of [typing, watching]) await inPage(tab.page, `__bench.watchBlocks('atMost', 1, 'replaced')`);
+  const letter = await keyAt(() => typing.page.keyboard.press('Q'));
+  const replaced = cells(letter, await waitSeen('replaced', 60_000));
+  add(`replace all: select all, type a letter → one block in the DOM (ms; ${fmt(blocks)} blocks before)`, replaced[0], replaced[1]);
+
+  await sleep(600); // past the undo manager's capture window: the undo takes back exactly the replacement
+  for (const tab of [typing, watching]) await inPage(tab.page, `__bench.watchBlocks('atLeast', ${blocks}, 'restored')`);
+  const undo = await keyAt(() => typing.page.keyboard.press('Control+z'));
+  const restored = cells(undo, await waitSeen('restored', 60_000));
+  add('replace all, then one undo → every block back in the DOM (ms)', restored[0], restored[1]);
+  summary.push(`replace all → own DOM ${replaced[0]} ms, watching ${replaced[1]} ms; undo → ${restored[0]} / ${restored[1]} ms`);
+  if (replaced.includes('never') || restored.includes('never')) throw new Error('replace all and undo did not finish in both tabs');
+  await sleep(500);
 }
 
 // ---------------------------------------------------------------- seeding
@@ -527,7 +591,11 @@ async function benchSize(browser: Browser, baseUrl: string, size: number): Promi
       `propagation p50/p99 ${pair(propagation)} ms`,
     );
 
-    // 5. Paste.
+    // 5. Replace all, and undo it.
+    report.progress(`${fmt(size)} paragraphs: select all, type a letter, undo`);
+    await replaceAllAndUndo(typing, watching, add, summary);
+
+    // 6. Paste.
     report.progress(`${fmt(size)} paragraphs: pasting ${fmt(PASTE_LINES)} lines`);
     const limitsBefore = await relayLimitsHit(baseUrl);
     const text = pasteText();
