@@ -2,13 +2,15 @@
  * What the patches in patches/ (applied by patch-package on install) change,
  * checked through the libraries' own exports, so an upgrade or an install
  * that skipped them fails here. @slate-yjs/core's is checked with the cache
- * it serves (rootDeltaCache.test.ts, R-DELTA3).
+ * it serves (rootDeltaCache.test.ts, R-DELTA3) and below (PATCH2); Yjs's
+ * below (PATCH3).
  */
 import { slateNodesToInsertDelta, withYjs, YjsEditor } from '@slate-yjs/core';
 import { createEditor, Transforms, type Descendant, type Editor, type Range } from 'slate';
 import { splitDecorationsByChild } from 'slate-dom';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { makeRng } from '../lab/sim/rng';
 
 function editorWith(children: Descendant[]): Editor {
   const editor = createEditor();
@@ -71,5 +73,105 @@ describe('patched @slate-yjs/core', () => {
     for (let i = 0; i < 100; i++) Transforms.insertText(editor, 'b', { at: { path: [1, 0], offset: 0 } });
     expect(YjsEditor.localChanges(editor)).toBe(queue);
     expect(queue).toHaveLength(101);
+  });
+});
+
+/** The body's blocks as a Yjs root: `count` paragraphs of text, each an embedded XmlText. */
+function yBody(count: number): Y.Doc {
+  const doc = new Y.Doc();
+  doc.get('content', Y.XmlText).applyDelta(slateNodesToInsertDelta(paragraphs(count)), { sanitize: false });
+  return doc;
+}
+
+/** Every client's structs are contiguous and doubly linked where they are items. */
+function expectSoundStore(doc: Y.Doc): void {
+  for (const structs of doc.store.clients.values()) {
+    for (let i = 1; i < structs.length; i++) {
+      expect(structs[i].id.clock).toBe(structs[i - 1].id.clock + structs[i - 1].length);
+      const struct = structs[i] as Y.Item;
+      if (struct instanceof Y.Item) {
+        if (struct.right) expect(struct.right.left).toBe(struct);
+        if (struct.left) expect(struct.left.right).toBe(struct);
+      }
+      // What the cleanup must merge: two neighbouring collected runs.
+      expect(structs[i - 1] instanceof Y.GC && structs[i] instanceof Y.GC).toBe(false);
+    }
+  }
+}
+
+describe('patched yjs', () => {
+  it('PATCH3: deleting 3,000 blocks at once cleans up the struct store in a few splices, not one per block', () => {
+    const doc = yBody(3_000);
+    const root = doc.get('content', Y.XmlText);
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+    let update: Uint8Array | null = null;
+    doc.on('update', (u: Uint8Array) => (update = u));
+    const { splice } = Array.prototype;
+    let splices = 0;
+    Array.prototype.splice = function counted(this: unknown[], ...args: Parameters<typeof splice>) {
+      splices++;
+      return splice.apply(this, args);
+    } as typeof splice;
+    try {
+      root.delete(1, 2_998);
+      Y.applyUpdate(peer, update!);
+    } finally {
+      Array.prototype.splice = splice;
+    }
+    expect(splices).toBeLessThan(50); // unpatched: one per deleted block, in each doc (~6,000)
+    expect(root.toDelta()).toHaveLength(2);
+    expect(peer.get('content', Y.XmlText).toDelta().map((op: { insert: Y.XmlText }) => op.insert.toString())).toEqual(['block 0', 'block 2999']);
+    expectSoundStore(doc);
+    expectSoundStore(peer);
+  });
+
+  it('PATCH3: random inserts and deletions of text and blocks keep both replicas equal to the model, their stores sound and fully merged (40 seeds)', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const random = makeRng(seed);
+      const pick = (n: number) => Math.floor(random() * n);
+      const doc = yBody(60);
+      const peer = new Y.Doc();
+      Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+      doc.on('update', (u: Uint8Array) => Y.applyUpdate(peer, u));
+      const root = doc.get('content', Y.XmlText);
+      const model: string[] = paragraphs(60).map((_, i) => `block ${i}`);
+      for (let step = 0; step < 60; step++) {
+        const kind = pick(4);
+        if (kind === 0 && model.length > 2) {
+          const at = pick(model.length - 1);
+          const count = 1 + pick(Math.min(20, model.length - at - 1));
+          root.delete(at, count); // whole blocks
+          model.splice(at, count);
+        } else if (kind === 1) {
+          const at = pick(model.length + 1);
+          const block = new Y.XmlText(`new ${seed}.${step}`);
+          root.insertEmbed(at, block);
+          model.splice(at, 0, `new ${seed}.${step}`);
+        } else if (model.length > 0) {
+          const at = pick(model.length);
+          const text = (root.toDelta()[at] as { insert: Y.XmlText }).insert;
+          const length = model[at].length;
+          if (kind === 2 && length > 0) {
+            const from = pick(length);
+            const count = 1 + pick(length - from);
+            text.delete(from, count);
+            model[at] = model[at].slice(0, from) + model[at].slice(from + count);
+          } else {
+            const from = pick(length + 1);
+            text.insert(from, 'xy');
+            model[at] = model[at].slice(0, from) + 'xy' + model[at].slice(from);
+          }
+        }
+      }
+      for (const replica of [doc, peer]) {
+        const texts = replica.get('content', Y.XmlText).toDelta().map((op: { insert: Y.XmlText }) => op.insert.toString());
+        expect(texts, `seed ${seed}`).toEqual(model);
+        expectSoundStore(replica);
+      }
+      const reloaded = new Y.Doc();
+      Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(peer));
+      expect(reloaded.get('content', Y.XmlText).toDelta().map((op: { insert: Y.XmlText }) => op.insert.toString())).toEqual(model);
+    }
   });
 });
