@@ -46,6 +46,9 @@ export function withRootEvents<T extends YjsEditor>(editor: T): T {
       }
     }
     applyRemoteEvents(rest, origin);
+    // Slate normalised what the remote change left (merging neighbouring texts with the same marks,
+    // say) as local operations: they go to Yjs now, against the document they were made on.
+    YjsEditor.flushLocalChanges(editor);
   };
   return editor;
 }
