@@ -41,6 +41,17 @@ async function expectTokensOnce(actor: Actor, tokens: string[]): Promise<string>
 
 const tokensOf = (text: string[]) => text.map((line) => line.split(' ')[0]);
 
+/** Alice and Bob in `room`; Alice pastes `count` lines and Bob shows the last. Returns the lines. */
+async function twoTabsOnPastedLines(alice: Actor, bob: Actor, room: string, prefix: string, count: number): Promise<string[]> {
+  await alice.open(room);
+  await bob.open(room);
+  const pasted = lines(prefix, count, 80);
+  await alice.caretToEnd();
+  await paste(alice.page, pasted.join('\n'));
+  await expect(bob.editor).toContainText(pasted[pasted.length - 1], { timeout: 60_000 });
+  return pasted;
+}
+
 test('B1: a paste of 15,000 lines (1.3 MB) reaches a second tab and is saved, both documents equal', async ({ alice, bob, room }) => {
   await alice.open(room);
   await bob.open(room);
@@ -163,12 +174,7 @@ test('B6: in a document of 1,200 paragraphs (off-screen chunks not laid out), Ct
 });
 
 test('B7: select all in 2,000 paragraphs and type: both tabs end with the one letter, saved; one undo brings every paragraph back in both', async ({ alice, bob, room }) => {
-  await alice.open(room);
-  await bob.open(room);
-  const pasted = lines('r', 2_000, 80);
-  await alice.caretToEnd();
-  await paste(alice.page, pasted.join('\n'));
-  await expect(bob.editor).toContainText(pasted[pasted.length - 1], { timeout: 60_000 });
+  const pasted = await twoTabsOnPastedLines(alice, bob, room, 'r', 2_000);
   await alice.waitSaved();
   const before = await alice.document();
 
@@ -186,12 +192,7 @@ test('B7: select all in 2,000 paragraphs and type: both tabs end with the one le
 });
 
 test('B8: a peer\'s select-all over 2,000 paragraphs is drawn where it can be seen: a bounded number of boxes at the top, and boxes at the end once scrolled there', async ({ alice, bob, room }) => {
-  await alice.open(room);
-  await bob.open(room);
-  const pasted = lines('v', 2_000, 80);
-  await alice.caretToEnd();
-  await paste(alice.page, pasted.join('\n'));
-  await expect(bob.editor).toContainText(pasted[pasted.length - 1], { timeout: 60_000 });
+  const pasted = await twoTabsOnPastedLines(alice, bob, room, 'v', 2_000);
 
   await alice.page.keyboard.press('Control+a');
   const boxes = bob.page.locator('.remote-selection');
