@@ -45,9 +45,23 @@ export interface StableSelectionEditor {
 
 export function withStableSelection<T extends Editor>(editor: T, id: string): T & StableSelectionEditor {
   const e = editor as T & StableSelectionEditor;
-  const { onChange, applyRemoteEvents } = e;
+  const { onChange, applyRemoteEvents, apply } = e;
   const keys = { anchor: `selection-${id}-anchor`, focus: `selection-${id}-focus` } as const;
   let storing = false;
+  /**
+   * A local operation (an edit, a caret move) came after the stored selection
+   * was last brought up to date, which happens in onChange. Until then the
+   * stored selection is older than the user's: Slate's own selection is kept.
+   * (A peer's Enter and the caret write after it can arrive in one task right
+   * after a keystroke: restoring the stored caret then put it back before the
+   * letter just typed, and the next ones went in front of it.)
+   */
+  let selectionAhead = false;
+
+  e.apply = (op) => {
+    if (YjsEditor.connected(e) && YjsEditor.isLocal(e)) selectionAhead = true;
+    apply(op);
+  };
 
   /** The stored bytes of a key (what @slate-yjs/core keeps: an encoded relative position), or undefined. */
   const stored = (which: keyof typeof keys): Uint8Array | undefined =>
@@ -82,6 +96,7 @@ export function withStableSelection<T extends Editor>(editor: T, id: string): T 
     try {
       storeSelection(e.selection);
       storing = true;
+      selectionAhead = false;
     } catch {
       // The selection points at a node Yjs does not hold yet: keep the last stored one.
     }
@@ -89,7 +104,7 @@ export function withStableSelection<T extends Editor>(editor: T, id: string): T 
 
   e.applyRemoteEvents = (events, origin) => {
     // Local ops not yet in Yjs mean the stored selection predates them: let Slate transform it.
-    const usable = storing && origin !== e.positionStorageOrigin && YjsEditor.localChanges(e).length === 0;
+    const usable = storing && !selectionAhead && origin !== e.positionStorageOrigin && YjsEditor.localChanges(e).length === 0;
     applyRemoteEvents(events, origin);
     if (!usable || !e.selection) return;
     const anchor = storedPoint(e, e.sharedRoot, keys.anchor);
