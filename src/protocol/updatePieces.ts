@@ -50,11 +50,19 @@ function encodeRuns(runs: readonly Run[]): Uint8Array {
   return encoder.toUint8Array();
 }
 
-/** Bytes one struct takes in an update (measured with Yjs' own writer). */
-function structBytes(struct: Struct): number {
-  const encoder = new Y.UpdateEncoderV1();
-  struct.write(encoder, 0);
-  return encoder.toUint8Array().length;
+/**
+ * Bytes each struct takes in an update, measured with Yjs' own writer into one
+ * scratch encoder per split (a new encoder per struct was half of a 1.3 MB
+ * split's time).
+ */
+function structMeasure(): (struct: Struct) => number {
+  let scratch = new Y.UpdateEncoderV1();
+  return (struct) => {
+    if (encoding.length(scratch.restEncoder) > 1 << 20) scratch = new Y.UpdateEncoderV1();
+    const before = encoding.length(scratch.restEncoder);
+    struct.write(scratch, 0);
+    return encoding.length(scratch.restEncoder) - before;
+  };
 }
 
 /**
@@ -98,6 +106,7 @@ export function splitUpdate(update: Uint8Array, maxBytes = UPDATE_PIECE_BYTES): 
     piece = new Map();
     size = 0;
   };
+  const structBytes = structMeasure();
   const place = (struct: Struct) => {
     const bytes = structBytes(struct);
     const run = piece.get(struct.id.client);
