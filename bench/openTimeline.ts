@@ -11,16 +11,9 @@
  *
  * Not part of `npm run bench`: a tool for finding where an open's time goes.
  */
-import { chromium } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startConcord } from '../server/app';
-import { loadConfig } from '../server/config';
 import { Room } from '../server/relay/room';
 import { Rooms } from '../server/relay/rooms';
-import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
-import { seedDocument } from './bigDocument';
+import { bigDocumentLab } from './lib/bigDocumentLab';
 
 const SIZE = Number(process.env.SIZE ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -46,14 +39,8 @@ timeRelay(Rooms.prototype, 'open');
 timeRelay(Room.prototype, 'join');
 timeRelay(Room.prototype, 'receiveStep1');
 
-const dataDir = mkdtempSync(join(tmpdir(), 'concord-open-'));
-const concord = await startConcord(
-  loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(process.env.STATIC_DIR ? { STATIC_DIR: process.env.STATIC_DIR } : {}) }),
-);
-const browser = await chromium.launch({ executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS });
+const { url: concordUrl, browser, room, close } = await bigDocumentLab('open', SIZE);
 try {
-  const room = `open-${Date.now().toString(36)}`;
-  await seedDocument(concord.url.replace(/^http/, 'ws') + '/ws', room, SIZE);
   const totals: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext();
@@ -66,8 +53,8 @@ try {
     const events: string[] = [];
     relayEvents.length = 0;
     runStartedAt = Date.now();
-    page.on('request', (request) => events.push(`${since()} request ${request.url().replace(concord.url, '')}`));
-    page.on('requestfinished', (request) => events.push(`${since()} done    ${request.url().replace(concord.url, '')}`));
+    page.on('request', (request) => events.push(`${since()} request ${request.url().replace(concordUrl, '')}`));
+    page.on('requestfinished', (request) => events.push(`${since()} done    ${request.url().replace(concordUrl, '')}`));
     page.on('websocket', (socket) => {
       events.push(`${since()} socket  ${socket.url().replace(/^.*\/ws/, '/ws').replace(/\?.*/, '')}`);
       let frames = 0;
@@ -75,7 +62,7 @@ try {
         if (frames++ < 4) events.push(`${since()} frame   ${frame.payload.length} B`);
       });
     });
-    await page.goto(`${concord.url}/d/${room}`);
+    await page.goto(`${concordUrl}/d/${room}`);
     await page.waitForFunction((n) => document.querySelectorAll('[data-slate-editor] [data-block-type]').length > n, SIZE, { timeout: 60_000, polling: 50 });
     const total = Date.now() - runStartedAt;
     totals.push(total);
@@ -86,7 +73,5 @@ try {
   const sorted = [...totals].sort((a, b) => a - b);
   console.log(`\nevery block in the DOM (ms from navigation): ${totals.join(', ')}; median ${sorted[Math.floor(sorted.length / 2)]}`);
 } finally {
-  await browser.close();
-  await concord.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }

@@ -13,14 +13,8 @@
  * An unminified build (`npx vite build --minify false --outDir …`) gives
  * readable function names. Not part of `npm run bench`: a tool.
  */
-import { chromium, type CDPSession } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startConcord } from '../server/app';
-import { loadConfig } from '../server/config';
-import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
-import { seedDocument } from './bigDocument';
+import type { CDPSession } from '@playwright/test';
+import { bigDocumentLab } from './lib/bigDocumentLab';
 
 const SIZE = Number(process.env.SIZE ?? 10_000);
 const KEYS = Number(process.env.KEYS ?? 50);
@@ -66,21 +60,15 @@ async function stopSampling(cdp: CDPSession, title: string, per: number, unit: s
   for (const [key, bytes] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, TOP * 2)) console.log(`${show(bytes)}  ${key}`);
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'concord-allocation-'));
-const concord = await startConcord(
-  loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(process.env.STATIC_DIR ? { STATIC_DIR: process.env.STATIC_DIR } : {}) }),
-);
-const browser = await chromium.launch({ executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS });
+const { url: concordUrl, browser, room, close } = await bigDocumentLab('allocation', SIZE);
 try {
-  const room = `allocation-${Date.now().toString(36)}`;
-  await seedDocument(concord.url.replace(/^http/, 'ws') + '/ws', room, SIZE);
   const context = await browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   const blocks = page.locator('[data-slate-editor] [data-block-type]');
 
   await startSampling(cdp);
-  await page.goto(`${concord.url}/d/${room}`);
+  await page.goto(`${concordUrl}/d/${room}`);
   await page.waitForFunction((n) => document.querySelectorAll('[data-slate-editor] [data-block-type]').length >= n, SIZE, { timeout: 60_000, polling: 50 });
   const opened = await cdp.send('Runtime.getHeapUsage');
   await stopSampling(cdp, `opening ${SIZE.toLocaleString('en')} paragraphs allocated`, 1024, 'MiB');
@@ -104,7 +92,5 @@ try {
   await stopSampling(cdp, `typing ${KEYS} keys allocated per keystroke`, KEYS, 'KiB');
   await context.close();
 } finally {
-  await browser.close();
-  await concord.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }

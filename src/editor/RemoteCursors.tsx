@@ -82,9 +82,13 @@ function blockAt(editor: ConcordEditor, x: number, y: number, limit: number, ste
   return null;
 }
 
-/** Where each remote caret and selection is now, relative to `container`. */
-function measureCursors(editor: ConcordEditor, container: HTMLElement): RemoteCursor[] {
-  if (!YjsEditor.connected(editor)) return [];
+/**
+ * Where each remote caret and selection is now, relative to `container`;
+ * `clipped`: a selection was measured near the viewport only, so scrolling
+ * changes what is drawn (carets, relative to the container, do not move).
+ */
+function measureCursors(editor: ConcordEditor, container: HTMLElement): { cursors: RemoteCursor[]; clipped: boolean } {
+  if (!YjsEditor.connected(editor)) return { cursors: [], clipped: false };
   const origin = container.getBoundingClientRect();
   let nearViewport: Range | null | undefined | false = false; // false: not looked up yet
   const cursors: RemoteCursor[] = [];
@@ -121,7 +125,7 @@ function measureCursors(editor: ConcordEditor, container: HTMLElement): RemoteCu
       // Not rendered (yet): no caret this frame.
     }
   }
-  return cursors.sort((a, b) => a.clientId - b.clientId);
+  return { cursors: cursors.sort((a, b) => a.clientId - b.clientId), clipped: nearViewport !== false && nearViewport !== undefined };
 }
 
 const sameCursors = (a: RemoteCursor[], b: RemoteCursor[]) => JSON.stringify(a) === JSON.stringify(b);
@@ -132,17 +136,24 @@ export function RemoteCursorOverlay({ children }: PropsWithChildren) {
   const [cursors, setCursors] = useState<RemoteCursor[]>([]);
 
   useEffect(() => {
+    let followScroll = false;
     const { schedule, cancel } = frameBatch(() => {
       const container = containerRef.current;
       if (!container) return;
-      const next = measureCursors(editor, container);
+      const { cursors: next, clipped } = measureCursors(editor, container);
+      followScroll = clipped;
       setCursors((previous) => (sameCursors(previous, next) ? previous : next));
     });
+    // Only a selection cut to the viewport changes with scrolling: measuring every caret on each
+    // scrolled frame would lay out the off-screen chunks they sit in.
+    const scrolled = () => {
+      if (followScroll) schedule();
+    };
     const doc = editor.sharedRoot.doc!;
     editor.awareness.on('change', schedule); // carets moved, users came or went
     doc.on('afterTransaction', schedule); // text moved under the carets
     // Selections are measured near the viewport only: again when it moves (any scrolling ancestor).
-    document.addEventListener('scroll', schedule, { capture: true, passive: true });
+    document.addEventListener('scroll', scrolled, { capture: true, passive: true });
     const resize = new ResizeObserver(schedule);
     if (containerRef.current) resize.observe(containerRef.current);
     schedule();
@@ -150,7 +161,7 @@ export function RemoteCursorOverlay({ children }: PropsWithChildren) {
       cancel();
       editor.awareness.off('change', schedule);
       doc.off('afterTransaction', schedule);
-      document.removeEventListener('scroll', schedule, { capture: true });
+      document.removeEventListener('scroll', scrolled, { capture: true });
       resize.disconnect();
     };
   }, [editor]);
