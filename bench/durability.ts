@@ -12,6 +12,7 @@
 import { closeAll, connectMany, LoadClient, UpdateSource } from './lib/loadClient';
 import { fmt, ms, percentile, QUICK, report, sleep } from './lib/report';
 import { SERVER_LABELS, startServer } from './lib/servers';
+import { threadCpu, threadCpuSince } from './lib/threadCpu';
 
 const SERIAL_UPDATES = QUICK ? 300 : 2_000;
 const WRITERS = 20;
@@ -28,6 +29,9 @@ interface DurabilityRow {
   p50Ms: number;
   p99Ms: number;
   updatesPerCommit: number;
+  /** The relay's CPU per acked update, µs: its main thread, and its other threads (storage thread, fsync on libuv's pool, V8's compiler and collector). */
+  mainUsPerUpdate: number;
+  otherUsPerUpdate: number;
 }
 
 /** Tracks send times by frame number and turns `saved` counts into latencies. */
@@ -73,6 +77,13 @@ function relayQuantile(before: Map<number, number>, after: Map<number, number>, 
   return NaN;
 }
 
+/** The relay's CPU (bench/lib/threadCpu.ts) per update: its main thread, and all its other threads together. */
+function relayCpuPerUpdate(threads: Map<string, number>, updates: number): { mainUsPerUpdate: number; otherUsPerUpdate: number } {
+  let other = 0;
+  for (const [name, ms] of threads) if (name !== 'main') other += ms;
+  return { mainUsPerUpdate: ((threads.get('main') ?? 0) * 1000) / updates, otherUsPerUpdate: (other * 1000) / updates };
+}
+
 export async function benchDurability(): Promise<void> {
   report.section(
     'Durability cost (Concord only)',
@@ -102,6 +113,7 @@ export async function benchDurability(): Promise<void> {
       const source = new UpdateSource(7);
       clock = new AckClock(writer.updateFramesSent, latencies);
       const before = await commitsAndUpdates(server);
+      const threadsBefore = threadCpu(server.pid);
       const startedAt = performance.now();
       for (let i = 0; i < SERIAL_UPDATES; i++) {
         writer.sendUpdate(source.next());
@@ -110,8 +122,10 @@ export async function benchDurability(): Promise<void> {
         await writer.until(() => writer.acked >= target, 'ack', 10_000);
       }
       const elapsed = performance.now() - startedAt;
+      const threads = threadCpuSince(threadsBefore, threadCpu(server.pid));
       const after = await commitsAndUpdates(server);
       rows.push({
+        ...relayCpuPerUpdate(threads, SERIAL_UPDATES),
         label: 'serial, 1 writer',
         updates: SERIAL_UPDATES,
         perSecond: SERIAL_UPDATES / (elapsed / 1000),
@@ -140,6 +154,7 @@ export async function benchDurability(): Promise<void> {
       writers.forEach((writer) => clocks.push(new AckClock(writer.updateFramesSent, latencies)));
       const bases = writers.map((writer) => writer.updateFramesSent);
       const before = await commitsAndUpdates(server);
+      const threadsBefore = threadCpu(server.pid);
       const stopAt = performance.now() + PIPELINED_SECONDS * 1000;
       const startedAt = performance.now();
       await Promise.all(
@@ -157,9 +172,11 @@ export async function benchDurability(): Promise<void> {
         }),
       );
       const elapsed = performance.now() - startedAt;
+      const threads = threadCpuSince(threadsBefore, threadCpu(server.pid));
       const after = await commitsAndUpdates(server);
       const updates = writers.reduce((sum, writer, i) => sum + writer.acked - bases[i], 0);
       rows.push({
+        ...relayCpuPerUpdate(threads, updates),
         label: `pipelined, ${WRITERS} writers × ${WINDOW} in flight`,
         updates,
         perSecond: updates / (elapsed / 1000),
@@ -176,7 +193,7 @@ export async function benchDurability(): Promise<void> {
     await server.stop();
   }
   report.table(
-    ['server', 'load', 'updates', 'acked updates/s', 'p50 send→ack ms', 'p99 send→ack ms', 'relay arrival→ack p50 / p99 ms (≤, buckets)', 'updates per commit'],
+    ['server', 'load', 'updates', 'acked updates/s', 'p50 send→ack ms', 'p99 send→ack ms', 'relay arrival→ack p50 / p99 ms (≤, buckets)', 'updates per commit', 'relay CPU µs per update: main thread / other threads'],
     [
       ...rows.map((row) => [
         SERVER_LABELS.concord,
@@ -187,9 +204,10 @@ export async function benchDurability(): Promise<void> {
         ms(row.p99Ms),
         `${ms(row.relayP50Ms)} / ${ms(row.relayP99Ms)}`,
         fmt(row.updatesPerCommit, 1),
+        `${fmt(row.mainUsPerUpdate, 1)} / ${fmt(row.otherUsPerUpdate, 1)}`,
       ]),
-      [SERVER_LABELS.reference, 'n/a: no durable ack', '', '', '', '', '', ''],
-      [SERVER_LABELS.hocuspocus, 'n/a: no durable ack (SyncStatus means applied, not stored)', '', '', '', '', '', ''],
+      [SERVER_LABELS.reference, 'n/a: no durable ack', '', '', '', '', '', '', ''],
+      [SERVER_LABELS.hocuspocus, 'n/a: no durable ack (SyncStatus means applied, not stored)', '', '', '', '', '', '', ''],
     ],
   );
   const worst = Math.max(...rows.map((row) => row.p99Ms));

@@ -8,6 +8,7 @@
 import { connectMany, closeAll, firstStructId, LoadClient, UpdateSource } from './lib/loadClient';
 import { fmt, ForeignCpu, median, ms, percentile, QUICK, report, sleep, tick, withRatio } from './lib/report';
 import { CLIENT_NOTES, SERVER_KINDS, SERVER_LABELS, startServer, type ServerKind } from './lib/servers';
+import { threadCpu, threadCpuSince, type ThreadCpu } from './lib/threadCpu';
 
 const UPDATES = QUICK ? 300 : 2_000;
 const READER_COUNTS = [10, 100];
@@ -15,20 +16,27 @@ const ROUNDS = QUICK ? 1 : 3;
 /** Updates the writer sends before yielding to the event loop (so its socket flushes). */
 const BURST = 50;
 /** Updates sent (and delivered) before measuring, so every server's JIT is warm. */
-const WARMUP_UPDATES = QUICK ? 200 : 500;
+const WARMUP_UPDATES = Number(process.env.WARMUP ?? (QUICK ? 200 : 500));
 
 interface FanoutRun {
   deliveriesPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   serverCpuMs: number;
+  /** The server's CPU during the run by thread name (main, storage worker, V8 and libuv helpers), Linux only. */
+  serverThreads: ThreadCpu;
   /** The load generator's own CPU use during the run, as % of one core (near 100 % means it, not the server, may be the limit). */
   loadGenCpuPercent: number;
   /** CPU used by other processes on the machine during the run, % of one core. */
   otherCpuPercent: number;
 }
 
-async function fanoutOnce(kind: ServerKind, readerCount: number): Promise<FanoutRun> {
+/** `around`: called with the server's pid just before the measured sends; what it returns, right after the last delivery (e.g. a profiler). */
+export async function fanoutOnce(
+  kind: ServerKind,
+  readerCount: number,
+  around?: (pid: number) => Promise<() => Promise<void>>,
+): Promise<FanoutRun> {
   const server = await startServer(kind);
   const clients: LoadClient[] = [];
   try {
@@ -68,7 +76,9 @@ async function fanoutOnce(kind: ServerKind, readerCount: number): Promise<Fanout
     await sleep(200);
     await server.stats(true);
 
+    const stopAround = await around?.(server.pid);
     const cpuBefore = process.cpuUsage();
+    const threadsBefore = threadCpu(server.pid);
     const foreign = new ForeignCpu();
     const startedAt = performance.now();
     for (let i = 0; i < UPDATES; i++) {
@@ -78,6 +88,8 @@ async function fanoutOnce(kind: ServerKind, readerCount: number): Promise<Fanout
     }
     await waitUntil(() => receivedByReader.every((count) => count >= UPDATES), `${kind}: all ${UPDATES} updates at every reader`, readers);
     const loadGenCpu = process.cpuUsage(cpuBefore);
+    const serverThreads = threadCpuSince(threadsBefore, threadCpu(server.pid));
+    await stopAround?.();
     const stats = await server.stats();
     const text = readers[0].doc!.getText('bench').toString();
     if (text !== source.toString()) throw new Error(`${kind}: reader's document differs from the writer's`);
@@ -87,6 +99,7 @@ async function fanoutOnce(kind: ServerKind, readerCount: number): Promise<Fanout
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       serverCpuMs: stats.cpuMs,
+      serverThreads,
       otherCpuPercent: foreign.percent(stats.cpuMs),
       loadGenCpuPercent: ((loadGenCpu.user + loadGenCpu.system) / 1000 / (lastDeliveryAt - startedAt)) * 100,
     };

@@ -4,7 +4,7 @@
  * to the monitor inside it over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,7 +111,8 @@ export async function startServer(
     execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? []), ...serverNodeFlags()],
     env,
     // Logs (Concord's pino JSON at its default level) go nowhere; errors still show.
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // BENCH_SERVER_STDOUT=<file>: a server's stdout goes there instead (V8's --trace-* output, logs).
+    stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'a') : 'ignore', 'inherit', 'ipc'],
   });
   await waitForHttp(port, child);
 

@@ -184,7 +184,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
         queueMicrotask(() => done(null, 0));
         return;
       }
-      thread.plan(job.inputs, job.snapshot).then(
+      thread.plan(room, job.inputs, job.snapshot).then(
         (compaction) => {
           if (closed) return done(new Error('storage closed'), 0);
           try {

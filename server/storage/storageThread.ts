@@ -49,8 +49,8 @@ export class StorageThread {
    * applied to `snapshot` for the new one. Their buffers move there (they are
    * empty here afterwards).
    */
-  plan(inputs: FoldInputs, snapshot: Uint8Array | null): Promise<Compaction> {
-    return this.run({ kind: 'plan', inputs, snapshot }, buffersOf(inputs, snapshot));
+  plan(room: string, inputs: FoldInputs, snapshot: Uint8Array | null): Promise<Compaction> {
+    return this.run({ kind: 'plan', room, inputs, snapshot }, buffersOf(inputs, snapshot));
   }
 
   close(): void {
