@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VERSION_MAX_SPAN_MS, VERSION_PAUSE_MS, groupEdits, type TimedEdit, type VersionDraft } from './grouping';
+import { VERSION_MAX_EDITS, VERSION_MAX_SPAN_MS, VERSION_PAUSE_MS, groupEdits, type TimedEdit, type VersionDraft } from './grouping';
 
 const bytes = (n: number) => new Uint8Array([n & 255]);
 const edit = (at: number, author: number | null, quiet = false): TimedEdit => ({ update: bytes(at), at, author, quiet });
@@ -54,6 +54,18 @@ describe('version grouping', () => {
     groupEdits(versions, Array.from({ length: (2 * VERSION_MAX_SPAN_MS) / step + 1 }, (_, i) => edit(i * step, 3)));
     expect(versions.length).toBe(3);
     for (const version of versions) expect(version.endedAt - version.startedAt).toBeLessThan(VERSION_MAX_SPAN_MS);
+  });
+
+  it('V2: splits a steady stream after VERSION_MAX_EDITS edits, across calls (a compaction continues the version)', () => {
+    const versions: VersionDraft[] = [];
+    const stream = Array.from({ length: 2 * VERSION_MAX_EDITS + 1 }, (_, i) => edit(i * 10, 3));
+    groupEdits(versions, stream.slice(0, 500));
+    groupEdits(versions, stream.slice(500));
+    expect(shape(versions)).toEqual([
+      [[3], VERSION_MAX_EDITS],
+      [[3], VERSION_MAX_EDITS],
+      [[3], 1],
+    ]);
   });
 
   it('V2: an edit of unknown author continues the current version; a quiet one (a stored caret) never starts one, counts or names an author', () => {

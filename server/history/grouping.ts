@@ -13,6 +13,14 @@
 export const VERSION_PAUSE_MS = 5_000;
 /** A version never spans more than this, however steadily someone types (the slider keeps a useful grain). */
 export const VERSION_MAX_SPAN_MS = 10 * 60_000;
+/**
+ * Nor holds more edits than this (four minutes or so of steady typing; a
+ * paste or a bot gets there sooner). Each compaction merges the new edits of
+ * the version it continues into that version's stored update, so an
+ * unbounded version made every compaction of a steady writer slower than the
+ * one before (bench/compaction.ts).
+ */
+export const VERSION_MAX_EDITS = 2_000;
 
 export interface TimedEdit {
   update: Uint8Array;
@@ -38,6 +46,7 @@ export interface VersionDraft {
 export interface GroupingOptions {
   pauseMs?: number;
   maxSpanMs?: number;
+  maxEdits?: number;
   /**
    * Who a client id is, for deciding whether two edits have the same author:
    * tabs of one person (a reload gives a new client id) share the key of their
@@ -50,6 +59,7 @@ export interface GroupingOptions {
 export function groupEdits(versions: VersionDraft[], edits: readonly TimedEdit[], options: GroupingOptions = {}): VersionDraft[] {
   const pauseMs = options.pauseMs ?? VERSION_PAUSE_MS;
   const maxSpanMs = options.maxSpanMs ?? VERSION_MAX_SPAN_MS;
+  const maxEdits = options.maxEdits ?? VERSION_MAX_EDITS;
   const keyOf = options.authorKey ?? ((client: number) => `#${client}`);
   const touched = new Set<VersionDraft>();
   let current = versions.length > 0 ? versions[versions.length - 1] : null;
@@ -65,6 +75,7 @@ export function groupEdits(versions: VersionDraft[], edits: readonly TimedEdit[]
       current === null ||
       edit.at - current.endedAt >= pauseMs ||
       edit.at - current.startedAt >= maxSpanMs ||
+      current.edits >= maxEdits ||
       (key !== null && currentKey !== null && key !== currentKey);
     if (startsNew) {
       current = { startedAt: edit.at, endedAt: edit.at, authors: [], edits: 0, updates: [] };
