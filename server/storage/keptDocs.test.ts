@@ -3,7 +3,7 @@
  * KD1 a room's next compaction from the snapshot its kept doc encoded gets that doc back,
  *     and the snapshot it encodes with the log applied is the one a new doc would give;
  * KD2 any other starting snapshot (a compaction in place, another relay's) gets a new doc built from it;
- * KD3 bounded: at most 16 rooms, least recently kept dropped (and destroyed) first;
+ * KD3 bounded: at most 64 rooms; one that does not fit is not kept (no thrashing when rooms compact in turn);
  * KD4 a doc not kept again within a minute is destroyed.
  */
 import { expect, it } from 'vitest';
@@ -65,14 +65,14 @@ it('KD2 builds a new doc from any other starting snapshot', () => {
   expect(doc.isDestroyed).toBe(true);
 });
 
-it('KD3 keeps at most 16 rooms, dropping the least recently kept', () => {
+it('KD3 keeps at most 64 rooms: one more is not kept, and those kept stay (rooms compacting in turn do not push each other out)', () => {
   const kept = new KeptDocs();
-  const docs = Array.from({ length: 17 }, () => new Y.Doc({ gc: true }));
+  const docs = Array.from({ length: 65 }, () => new Y.Doc({ gc: true }));
   docs.forEach((doc, i) => kept.keep(`room-${i}`, doc, Y.encodeStateAsUpdate(doc)));
-  expect(kept.size).toBe(16);
-  expect(docs[0].isDestroyed).toBe(true);
-  expect(docs[1].isDestroyed).toBe(false);
-  expect(kept.take('room-16', Y.encodeStateAsUpdate(docs[16]))).toBe(docs[16]);
+  expect(kept.size).toBe(64);
+  expect(docs[64].isDestroyed).toBe(true);
+  expect(docs[0].isDestroyed).toBe(false);
+  expect(kept.take('room-0', Y.encodeStateAsUpdate(docs[0]))).toBe(docs[0]);
   kept.clear();
 });
 

@@ -9,13 +9,16 @@
  * compaction made in place while the room was unloaded, builds a new one).
  *
  * Bounded: at most MAX_ROOMS documents whose snapshots total
- * MAX_SNAPSHOT_BYTES, the least recently compacted dropped first, and none
- * kept longer than KEEP_MS after its room's last compaction.
+ * MAX_SNAPSHOT_BYTES (a Y.Doc takes ~13 times its snapshot's bytes of heap:
+ * ~27 MB at most), none kept longer than KEEP_MS after its room's last
+ * compaction. A document that does not fit is not kept, rather than pushing
+ * out one kept before: rooms compacting in turn would otherwise each push out
+ * the next one to compact, and none would ever be found.
  */
 import * as Y from 'yjs';
 
-const MAX_ROOMS = 16;
-const MAX_SNAPSHOT_BYTES = 4 * 1024 * 1024;
+const MAX_ROOMS = 64;
+const MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024;
 const KEEP_MS = 60_000;
 
 interface Kept {
@@ -66,17 +69,13 @@ export class KeptDocs {
       this.forget(room, old);
       if (old.doc !== doc) old.doc.destroy();
     }
-    if (snapshot.byteLength > MAX_SNAPSHOT_BYTES) {
+    if (!this.fits(snapshot)) this.expire();
+    if (!this.fits(snapshot)) {
       doc.destroy();
       return;
     }
     this.kept.set(room, { doc, snapshot, keptAt: this.now() });
     this.bytes += snapshot.byteLength;
-    for (const [name, entry] of this.kept) {
-      if (this.kept.size <= MAX_ROOMS && this.bytes <= MAX_SNAPSHOT_BYTES) break;
-      this.forget(name, entry);
-      entry.doc.destroy();
-    }
     this.expireLater();
   }
 
@@ -97,6 +96,10 @@ export class KeptDocs {
     this.bytes = 0;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  private fits(snapshot: Uint8Array): boolean {
+    return this.kept.size < MAX_ROOMS && this.bytes + snapshot.byteLength <= MAX_SNAPSHOT_BYTES;
   }
 
   private forget(room: string, entry: Kept): void {
