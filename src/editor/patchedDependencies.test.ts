@@ -2,11 +2,11 @@
  * What the patches in patches/ (applied by patch-package on install) change,
  * checked through the libraries' own exports, so an upgrade or an install
  * that skipped them fails here. @slate-yjs/core's is checked with the cache
- * it serves (rootDeltaCache.test.ts, R-DELTA3) and below (PATCH2); Yjs's
- * below (PATCH3).
+ * it serves (rootDeltaCache.test.ts, R-DELTA3) and below (PATCH2, PATCH4);
+ * Yjs's below (PATCH3).
  */
 import { slateNodesToInsertDelta, withYjs, YjsEditor } from '@slate-yjs/core';
-import { createEditor, Transforms, type Descendant, type Editor, type Range } from 'slate';
+import { createEditor, Transforms, type Descendant, type Editor, type Operation, type Range } from 'slate';
 import { splitDecorationsByChild } from 'slate-dom';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -73,6 +73,80 @@ describe('patched @slate-yjs/core', () => {
     for (let i = 0; i < 100; i++) Transforms.insertText(editor, 'b', { at: { path: [1, 0], offset: 0 } });
     expect(YjsEditor.localChanges(editor)).toBe(queue);
     expect(queue).toHaveLength(101);
+  });
+});
+
+/**
+ * A peer's view of one paragraph (`children`, Slate texts) bound to its own
+ * Y.Doc, kept in sync with the writer's: the operations each of the writer's
+ * changes makes in the peer's editor, and the transactions the peer's editor
+ * writes back to its Y.Doc.
+ */
+function peerOf(children: Descendant[]) {
+  const writer = new Y.Doc();
+  writer.get('content', Y.XmlText).applyDelta(slateNodesToInsertDelta([{ type: 'paragraph', children } as Descendant]), { sanitize: false });
+  const reader = new Y.Doc();
+  Y.applyUpdate(reader, Y.encodeStateAsUpdate(writer));
+  writer.on('update', (update: Uint8Array) => Y.applyUpdate(reader, update, 'relay'));
+  const editor = withYjs(createEditor(), reader.get('content', Y.XmlText));
+  YjsEditor.connect(editor);
+  const ops: Operation[] = [];
+  const { apply } = editor;
+  editor.apply = (op) => {
+    ops.push(op);
+    apply(op);
+  };
+  const writtenBack = { count: 0 };
+  reader.on('afterTransaction', (transaction: Y.Transaction) => transaction.origin === editor.localOrigin && writtenBack.count++);
+  const paragraph = (writer.get('content', Y.XmlText).toDelta()[0] as { insert: Y.XmlText }).insert;
+  /** Runs a change of the writer's and Slate's onChange after it (a microtask in a browser), returns the peer's ops. */
+  const change = (fn: (text: Y.XmlText) => void) => {
+    ops.length = 0;
+    fn(paragraph);
+    editor.onChange();
+    return ops.map((op) => op.type);
+  };
+  return { editor, change, writtenBack };
+}
+
+describe('patched @slate-yjs/core: a peer\'s keystroke', () => {
+  it('PATCH4: a character typed at the end of a line, inside it, at its start or into an empty paragraph is one insert_text in the peer\'s editor, and nothing goes back to Yjs', () => {
+    const line = peerOf([{ text: 'hello' }]);
+    expect(line.change((text) => text.insert(5, '!'))).toEqual(['insert_text']); // unpatched: insert_node, merge_node
+    expect(line.change((text) => text.insert(2, 'y'))).toEqual(['insert_text']); // unpatched: split_node, insert_node, merge_node ×2
+    expect(line.change((text) => text.insert(0, '>'))).toEqual(['insert_text']); // unpatched: insert_node, merge_node
+    expect(line.editor.children).toEqual([{ type: 'paragraph', children: [{ text: '>heyllo!' }] }]);
+    expect(line.writtenBack.count).toBe(0); // unpatched: an empty format per merge_node
+    const empty = peerOf([{ text: '' }]);
+    expect(empty.change((text) => text.insert(0, 'a'))).toEqual(['insert_text']); // unpatched: insert_node, remove_node
+    expect(empty.editor.children).toEqual([{ type: 'paragraph', children: [{ text: 'a' }] }]);
+  });
+
+  it('PATCH4: with marks, the character goes into the text whose marks it has: the bold run it ends, or the plain one after it', () => {
+    const peer = peerOf([{ text: 'bold', bold: true }, { text: ' plain' }]);
+    expect(peer.change((text) => text.insert(4, 'B', { bold: true }))).toEqual(['insert_text']);
+    expect(peer.change((text) => text.insert(5, 'p', {}))).toEqual(['insert_text']);
+    expect(peer.editor.children).toEqual([{ type: 'paragraph', children: [{ text: 'boldB', bold: true }, { text: 'p plain' }] }]);
+    // Marks that neither neighbour has: a text node of its own, as before.
+    expect(peer.change((text) => text.insert(5, 'i', { italic: true }))).toEqual(['insert_node']);
+    expect(peer.editor.children).toEqual([
+      { type: 'paragraph', children: [{ text: 'boldB', bold: true }, { text: 'i', italic: true }, { text: 'p plain' }] },
+    ]);
+    expect(peer.writtenBack.count).toBe(0);
+  });
+
+  it('PATCH4: several inserts at one offset in one change keep their order (left to the unpatched path)', () => {
+    const peer = peerOf([{ text: 'ab', italic: true }]);
+    peer.change((text) => {
+      text.doc!.transact(() => {
+        text.insert(2, 'x', { italic: true });
+        text.insert(3, 'y', { italic: true, bold: true });
+        text.insert(4, 'z', { italic: true });
+      });
+    });
+    expect(peer.editor.children).toEqual([
+      { type: 'paragraph', children: [{ text: 'abx', italic: true }, { text: 'y', italic: true, bold: true }, { text: 'z', italic: true }] },
+    ]);
   });
 });
 
