@@ -58,7 +58,11 @@ export function selectedTextBlocks(editor: Editor, at: Range | null = editor.sel
  * every selected line is a list item of that list type.
  */
 export function isBlockActive(editor: Editor, format: ToggleableBlock): boolean {
-  const blocks = selectedTextBlocks(editor);
+  return blocksHaveFormat(selectedTextBlocks(editor), format);
+}
+
+/** Whether these lines (selectedTextBlocks) all have this block type; see isBlockActive. */
+export function blocksHaveFormat(blocks: NodeEntry<BlockElement>[], format: ToggleableBlock): boolean {
   if (blocks.length === 0) return false;
   if (isListFormat(format)) {
     return blocks.every(([node]) => isListItem(node) && node.listType === LIST_FORMATS[format]);
