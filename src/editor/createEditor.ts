@@ -25,6 +25,7 @@ import type { PresenceUser } from '../protocol/presence';
 import type { ConcordEditor } from './schema';
 import { tabId, withStableSelection } from './stableSelection';
 import { withUndoSteps } from './undoSteps';
+import { withRemoteChangesRenderedAtOnce } from './remoteRender';
 
 /**
  * Blocks per chunk of the body (slate-react's chunking). A keystroke re-renders
@@ -57,5 +58,6 @@ export function createCollaborativeEditor(doc: Y.Doc, awareness: Awareness, user
   // lowest chunk skips layout while off screen (renderChunk, content-visibility).
   editor.getChunkSize = (node) => (Editor.isEditor(node) ? BODY_CHUNK_SIZE : null);
   withMarkdownPaste(editor); // pasted Markdown becomes blocks and marks (richText/markdownPaste.ts)
-  return editor;
+  // Outermost: a peer's change is rendered in the task that brought it, not in a later one (remoteRender.ts).
+  return withRemoteChangesRenderedAtOnce(editor);
 }
