@@ -5,14 +5,26 @@
  * performance.timeOrigin + performance.now()). Prints median and p99.
  *
  * Then the path of each keystroke, stage by stage (the relay runs in this
- * process, on the same clock): keydown in alice's page → alice's socket sends
- * the update frame (encode: input handling, Slate, Yjs) → the relay receives
- * it (send) → the relay hands the same frame to bob's socket (relay: decode,
- * scan, apply, queue for storage, forward) → bob's page gets the message
- * (deliver) → bob's DOM shows the character (apply: y-websocket, Yjs, Slate,
- * React) → bob's next animation frame (paint). Frames are matched by their
+ * process, on the same clock): keydown in alice's page → alice's DOM shows the
+ * character (input: the browser's and Slate's input handling) → alice's
+ * socket sends the update frame (encode: Slate's onChange, @slate-yjs, Yjs,
+ * y-websocket; negative when the frame left before the DOM was observed) →
+ * the relay receives it (send) → the relay hands the same frame to bob's
+ * socket (relay: decode, scan, apply, queue for storage, forward) → bob's page
+ * gets the message (deliver) → bob's DOM shows the character (apply:
+ * y-websocket, Yjs, @slate-yjs, Slate, React's render and commit) → the
+ * animation frame that draws it starts in bob's page (paint: mostly the wait
+ * for the next frame, up to a refresh interval). "alice's DOM → bob's DOM" is
+ * encode + send + relay + deliver + apply, the figure the headline table
+ * gives; "keydown → bob's frame" is every stage. Frames are matched by their
  * order among update frames on each socket, keystroke frames told apart from
  * other updates (stored carets) at the relay by their ContentString.
+ *
+ * Inside apply (CPU profile of bob's page, PROFILE_DIR, an unminified build):
+ * Yjs decoding and integrating the update and its observers, @slate-yjs
+ * turning the event into Slate operations, Slate's normalizing, then React
+ * rendering the changed text and committing it, where slate-react's layout
+ * effect reads the DOM selection back (a style and layout of the page).
  *
  *   npm run bench -- propagation        (or: node --import tsx bench/propagation.ts)
  *
@@ -37,18 +49,19 @@ const TYPING_DELAY_MS = Number(process.env.TYPING_DELAY_MS ?? 30);
 async function recordLengths(page: Page): Promise<void> {
   await page.evaluate(() => {
     const editor = document.querySelector('[data-slate-editor]')!;
-    const samples: Array<[number, number]> = [];
-    const paints: number[] = [];
+    // [when the DOM changed, text length then, when the animation frame after it ran (NaN until it has)]
+    const samples: Array<[number, number, number]> = [];
     const keydowns: number[] = [];
     (window as unknown as { __samples: typeof samples }).__samples = samples;
-    (window as unknown as { __paints: typeof paints }).__paints = paints;
     (window as unknown as { __keydowns: typeof keydowns }).__keydowns = keydowns;
     document.addEventListener('keydown', () => keydowns.push(performance.timeOrigin + performance.now()), true);
     // (No named inner functions: tsx would wrap them in a helper the page does not have.)
     new MutationObserver(() => {
-      samples.push([performance.timeOrigin + performance.now(), (editor.textContent ?? '').replace(/\uFEFF/g, '').length]);
-      // The frame that shows this change starts at the next animation frame.
-      requestAnimationFrame((t) => paints.push(performance.timeOrigin + t));
+      const sample: [number, number, number] = [performance.timeOrigin + performance.now(), (editor.textContent ?? '').replace(/\uFEFF/g, '').length, NaN];
+      samples.push(sample);
+      // The frame that draws this change: when its animation-frame callbacks run (not the frame's
+      // timestamp, which can be earlier than the change when the frame began before it).
+      requestAnimationFrame(() => (sample[2] = performance.timeOrigin + performance.now()));
     }).observe(editor, {
       subtree: true,
       childList: true,
@@ -57,13 +70,13 @@ async function recordLengths(page: Page): Promise<void> {
   });
 }
 
-function firstTimes(samples: Array<[number, number]>, from: number, count: number): number[] {
-  const times: number[] = [];
-  for (let target = from + 1; target <= from + count; target++) {
-    const hit = samples.find(([, length]) => length >= target);
-    times.push(hit ? hit[0] : NaN);
-  }
-  return times;
+type Sample = [at: number, length: number, frameAt: number];
+
+/** For each of `count` characters, the first DOM sample that shows it (or undefined). */
+function firstSamples(samples: Sample[], from: number, count: number): Array<Sample | undefined> {
+  const hits: Array<Sample | undefined> = [];
+  for (let target = from + 1; target <= from + count; target++) hits.push(samples.find(([, length]) => length >= target));
+  return hits;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -176,9 +189,12 @@ export async function benchPropagation(): Promise<void> {
     );
     await profilers[0]('propagation-alice');
     await profilers[1]('propagation-bob');
-    const samples = (page: Page) => page.evaluate(() => (window as unknown as { __samples: Array<[number, number]> }).__samples);
-    const sent = firstTimes(await samples(alice), 0, KEYSTROKES);
-    const seen = firstTimes(await samples(bob), 0, KEYSTROKES);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the last change's frame
+    const samples = (page: Page) => page.evaluate(() => (window as unknown as { __samples: Sample[] }).__samples);
+    const aliceShown = firstSamples(await samples(alice), 0, KEYSTROKES);
+    const bobShown = firstSamples(await samples(bob), 0, KEYSTROKES);
+    const sent = aliceShown.map((sample) => sample?.[0] ?? NaN);
+    const seen = bobShown.map((sample) => sample?.[0] ?? NaN);
     const latencies = sent.map((t, i) => seen[i] - t).filter(Number.isFinite).sort((a, b) => a - b);
     console.log(`\nRemote propagation, alice's DOM → bob's DOM, ${latencies.length} keystrokes at ${TYPING_DELAY_MS} ms apart`);
     console.table({
@@ -194,8 +210,17 @@ export async function benchPropagation(): Promise<void> {
     const keydowns = await page<Stamps>(alice, '__keydowns');
     const aliceSent = await page<Stamps>(alice, '__sent');
     const bobReceived = await page<Stamps>(bob, '__received');
-    const bobPaints = (await page<Stamps>(bob, '__paints')).sort((a, b) => a - b);
-    const stages: Record<string, number[]> = { encode: [], send: [], relay: [], deliver: [], apply: [], paint: [], total: [] };
+    const stages: Record<string, number[]> = {
+      input: [],
+      encode: [],
+      send: [],
+      relay: [],
+      deliver: [],
+      apply: [],
+      paint: [],
+      "alice's DOM → bob's DOM": [],
+      "keydown → bob's frame": [],
+    };
     // Keystroke frames from alice, in order; each one's index among alice's sent frames and bob's received ones.
     const textFrames = relayStamps.fromAlice.map((entry, index) => ({ ...entry, index })).filter((entry) => entry.text);
     for (let k = 0; k < Math.min(textFrames.length, KEYSTROKES); k++) {
@@ -203,23 +228,27 @@ export async function benchPropagation(): Promise<void> {
       const outIndex = relayStamps.toBob.findIndex((out) => out.frame === inAt.frame);
       if (outIndex < 0) continue;
       const keyAt = keydowns[k];
+      const aliceDomAt = sent[k];
       const sentAt = aliceSent[inAt.index];
       const outAt = relayStamps.toBob[outIndex].at;
       const deliverAt = bobReceived[outIndex];
       const domAt = seen[k];
-      const paintAt = bobPaints.find((t) => t >= domAt);
-      if (![keyAt, sentAt, deliverAt, domAt, paintAt].every((t) => t !== undefined && Number.isFinite(t))) continue;
-      stages.encode.push(sentAt - keyAt);
+      const frameAt = bobShown[k]?.[2];
+      if (![keyAt, aliceDomAt, sentAt, deliverAt, domAt, frameAt].every((t) => t !== undefined && Number.isFinite(t))) continue;
+      stages.input.push(aliceDomAt - keyAt);
+      stages.encode.push(sentAt - aliceDomAt);
       stages.send.push(inAt.at - sentAt);
       stages.relay.push(outAt - inAt.at);
       stages.deliver.push(deliverAt - outAt);
       stages.apply.push(domAt - deliverAt);
-      stages.paint.push(paintAt! - domAt);
-      stages.total.push(paintAt! - keyAt);
+      stages.paint.push(frameAt! - domAt);
+      stages["alice's DOM → bob's DOM"].push(domAt - aliceDomAt);
+      stages["keydown → bob's frame"].push(frameAt! - keyAt);
     }
     console.log(
-      `\nThe path of a keystroke (ms; ${stages.total.length} keystrokes followed through every stamp; pages and relay on one machine's clock). ` +
-        'encode: keydown → alice sends the frame; send: → relay receives; relay: → relay sends to bob; deliver: → bob\'s page gets it; apply: → bob\'s DOM shows it; paint: → bob\'s next animation frame.',
+      `\nThe path of a keystroke (ms; ${stages.input.length} keystrokes followed through every stamp; pages and relay on one machine's clock). ` +
+        "input: keydown → alice's DOM shows it; encode: → alice's socket sends the frame; send: → relay receives; relay: → relay sends to bob; " +
+        "deliver: → bob's page gets it; apply: → bob's DOM shows it; paint: → the animation frame that draws it starts in bob's page.",
     );
     console.table(Object.fromEntries(Object.entries(stages).map(([name, values]) => {
       const s = stats(values);
