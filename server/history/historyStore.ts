@@ -41,6 +41,8 @@ export interface HistoryOptions {
   retentionDays: number | null;
   /** The clock (tests). */
   now?: () => number;
+  /** Sweep expired versions hourly (default true when retentionDays is set; the storage thread's store does not). */
+  sweep?: boolean;
 }
 
 export interface RoomHistory {
@@ -178,7 +180,7 @@ export class HistoryStore {
       ),
       roomsWithExpired: db.prepare<[number], { room: string }>('SELECT room FROM history_rooms WHERE oldest_at IS NOT NULL AND oldest_at < ?'),
     };
-    if (options.retentionDays !== null) {
+    if (options.retentionDays !== null && options.sweep !== false) {
       this.sweeper = setInterval(() => this.pruneExpired(), SWEEP_EVERY_MS);
       this.sweeper.unref();
     } else {

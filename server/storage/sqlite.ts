@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HistoryStore, type HistoryOptions } from '../history/historyStore';
-import { planCompaction, type Compaction, type FoldInputs } from '../history/fold';
+import { planCompaction } from '../history/fold';
+import { compactionIO, toLogged, type LogRow } from './compactionIO';
 import { StorageThread } from './storageThread';
 import type { AppendEntry, LoggedUpdate, Storage, StoredRoom } from './storage';
 
@@ -49,7 +50,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
 
   const selectSnapshot = db.prepare<[string], { state: Buffer }>('SELECT state FROM snapshots WHERE room = ?');
   const selectUpdates = db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE room = ? ORDER BY seq');
-  const selectLog = db.prepare<[string], { data: Buffer; at: number | null; author: number | null; quiet: number | null }>(
+  const selectLog = db.prepare<[string], LogRow>(
     'SELECT data, at, author, quiet FROM updates WHERE room = ? ORDER BY seq',
   );
   const countUpdates = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ?');
@@ -62,25 +63,14 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   );
   const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE room = ?');
   const lastSeq = db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM updates WHERE room = ?');
-  const selectLogUpTo = db.prepare<[string, number], { data: Buffer; at: number | null; author: number | null; quiet: number | null }>(
-    'SELECT data, at, author, quiet FROM updates WHERE room = ? AND seq <= ? ORDER BY seq',
-  );
-  const countUpTo = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ? AND seq <= ?');
-  const deleteUpTo = db.prepare<[string, number]>('DELETE FROM updates WHERE room = ? AND seq <= ?');
   // appendUnsynced: that one transaction commits without SQLite's fsync; `sync` fsyncs the WAL
-  // on libuv's thread pool instead. So does a compaction planned on the storage thread (see
-  // writeCompaction: nothing waits on it). Every other transaction (and checkpoint) stays FULL.
+  // on libuv's thread pool instead. So does a compaction made in the background (compactionIO.ts:
+  // nothing waits on it). Every other transaction (and checkpoint) stays FULL.
   const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
   const syncFull = db.prepare('PRAGMA synchronous = FULL');
   let walFd: number | null = null;
   let closed = false;
 
-  const toLogged = (row: { data: Buffer; at: number | null; author: number | null; quiet: number | null }): LoggedUpdate => ({
-    update: new Uint8Array(row.data),
-    at: row.at,
-    author: row.author,
-    quiet: row.quiet === 1,
-  });
   const loadLog = (room: string): LoggedUpdate[] => selectLog.all(room).map(toLogged);
   const loadSnapshot = (room: string): Uint8Array | null => {
     const row = selectSnapshot.get(room);
@@ -98,44 +88,37 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     upsertSnapshot.run(room, state, Date.now());
     deleteUpdates.run(room);
   });
-  const thread = new StorageThread();
+  const io = compactionIO(db, history, loadSnapshot);
+  // The storage thread compacts with a connection of its own (reads, plan, writes: nothing on this
+  // event loop); a database only this connection sees (':memory:') or a test's clock keeps the
+  // reads and writes here.
+  const thread = new StorageThread(file === ':memory:' || historyOptions.now ? null : { file, retentionDays: historyOptions.retentionDays });
 
-  /** A compaction to write once planned: the log up to `upTo` is replaced by a snapshot of `snapshot` and that log. */
-  interface Job {
-    upTo: number;
-    inputs: FoldInputs;
-    snapshot: Uint8Array | null;
-  }
-
-  /** What compacting a room's log reads: the entries up to `upTo` (default: all), null if none. */
-  const readCompaction = (room: string, upTo = lastSeq.get(room)?.seq ?? null): Job | null => {
-    if (upTo === null) return null;
-    const log = selectLogUpTo.all(room, upTo).map(toLogged);
-    if (log.length === 0) return null;
-    const snapshot = loadSnapshot(room);
-    return { upTo, inputs: history.foldInputs(room, snapshot, log), snapshot };
-  };
-
-  /**
-   * Writes a compaction whose fold was planned elsewhere, unless what it read
-   * changed meanwhile (then nothing: 0). Returns how many log entries it replaced.
-   */
-  const writeCompaction = (room: string, { upTo, inputs }: Job, { plan, snapshot }: Compaction): number => {
-    // Without an fsync on the event loop: atomic either way, and the next sync makes it durable.
-    // Until then a power loss can only undo the whole compaction, leaving the log it replaced.
-    syncNormal.run();
-    try {
-      return db.transaction(() => {
-        // (Only counts are read from `inputs` here: its buffers may have moved to the storage thread.)
-        if (countUpTo.get(room, upTo)!.n !== inputs.log.length || !history.stillCurrent(room, inputs)) return 0;
-        history.writeFold(room, plan);
-        upsertSnapshot.run(room, snapshot, Date.now());
-        deleteUpTo.run(room, upTo);
-        return inputs.log.length;
-      })();
-    } finally {
-      syncFull.run();
+  /** Reads, plans (on the storage thread when it can) and writes a compaction here. */
+  const compactHere = (room: string, upTo: number, done: (error: Error | null, folded: number) => void): void => {
+    const job = io.read(room, upTo);
+    if (!job) {
+      queueMicrotask(() => done(null, 0));
+      return;
     }
+    const inPlace = (error: Error) => {
+      if (closed) return done(error, 0);
+      // No storage thread (it failed to start or died; the inputs went with it): read them again, plan here.
+      try {
+        const again = io.read(room, upTo);
+        done(null, again ? io.write(room, again, planCompaction(again.inputs, again.snapshot)) : 0);
+      } catch (inPlaceError) {
+        done(inPlaceError as Error, 0);
+      }
+    };
+    thread.plan(room, job.inputs, job.snapshot).then((compaction) => {
+      if (closed) return done(new Error('storage closed'), 0);
+      try {
+        done(null, io.write(room, job, compaction));
+      } catch (error) {
+        done(error as Error, 0);
+      }
+    }, inPlace);
   };
 
   return {
@@ -175,34 +158,19 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
       fsync(walFd, (error) => done(closed ? null : error));
     },
     compact(room, state) {
-      compactRoom(room, state);
+      compactRoom.immediate(room, state); // IMMEDIATE: the storage thread may be writing a compaction of its own
     },
     compactInBackground(room, done) {
-      // Read the log now, plan on the storage thread, write when it answers. Entries logged meanwhile stay.
-      const job = readCompaction(room);
-      if (!job) {
+      // What it compacts is fixed now: entries logged meanwhile stay for the next one.
+      const upTo = lastSeq.get(room)?.seq ?? null;
+      if (upTo === null) {
         queueMicrotask(() => done(null, 0));
         return;
       }
-      thread.plan(room, job.inputs, job.snapshot).then(
-        (compaction) => {
-          if (closed) return done(new Error('storage closed'), 0);
-          try {
-            done(null, writeCompaction(room, job, compaction));
-          } catch (error) {
-            done(error as Error, 0);
-          }
-        },
-        (error: Error) => {
-          if (closed) return done(error, 0);
-          // No storage thread (it failed to start or died; the inputs went with it): read them again, plan here.
-          try {
-            const again = readCompaction(room, job.upTo);
-            done(null, again ? writeCompaction(room, again, planCompaction(again.inputs, again.snapshot)) : 0);
-          } catch (inPlace) {
-            done(inPlace as Error, 0);
-          }
-        },
+      if (!thread.compacts) return compactHere(room, upTo, done);
+      thread.compact(room, upTo).then(
+        (folded) => done(closed ? new Error('storage closed') : null, folded),
+        (error: Error) => (closed ? done(error, 0) : compactHere(room, upTo, done)),
       );
     },
     loadLog,

@@ -6,8 +6,11 @@
  * BC1 it stores the same document and the same history as compaction in place;
  * BC2 updates appended while it plans stay in the log, load, and are folded next time;
  * BC3 if the log was compacted in place meanwhile (a room unloaded), it writes
- *     nothing and reports 0: no version is written twice, nothing is lost.
+ *     nothing and reports 0: no version is written twice, nothing is lost;
+ * BC4 it reads and writes on the thread's own connection: it is done while the
+ *     relay's event loop is busy (here: blocked) the whole time.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,3 +143,22 @@ it('BC3: a compaction in place meanwhile wins; the background one writes nothing
   expect(stateOf(storage)).toBe(docFromStored({ snapshot: stateFrom(log), updates: [] }).getText('t').toString());
 });
 
+
+it('BC4: reads and writes on its own connection, while the event loop is blocked', () => {
+  const log = typedLog(4);
+  const storage = open('blocked');
+  storage.append(log.map((entry) => ({ room: ROOM, ...entry })));
+  storage.compactInBackground!(ROOM, () => {});
+  // Block this thread (no callback, no message from the storage thread can run) and watch the file.
+  const watcher = new Database(join(dir, 'blocked.sqlite'), { readonly: true });
+  const remaining = watcher.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ?');
+  const snapshots = watcher.prepare<[string], { n: number }>('SELECT count(*) AS n FROM snapshots WHERE room = ?');
+  const deadline = Date.now() + 10_000;
+  while (remaining.get(ROOM)!.n > 0 && Date.now() < deadline) {
+    // busy wait: the event loop does not turn
+  }
+  expect(remaining.get(ROOM)!.n).toBe(0);
+  expect(snapshots.get(ROOM)!.n).toBe(1);
+  watcher.close();
+  expect(stateOf(storage)).toBe(docFromStored({ snapshot: stateFrom(log), updates: [] }).getText('t').toString());
+});

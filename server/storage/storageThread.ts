@@ -1,13 +1,15 @@
 /**
- * One worker thread for the storage's background work: planning compactions
- * (server/history/fold.ts: the log merged into history versions, and applied
- * to the old snapshot for the new one), so it does not hold the relay's event
- * loop. Measured: a compaction of 500 keystrokes held the loop 20-35 ms, every
- * 500 keystrokes per room, most of the durable-ack p99 under load
- * (bench/durability.ts); encoding the snapshot from the room's Y.Doc instead
- * was still ~2 ms per compaction there, and grows with the document. Reading
- * the inputs and writing the result stay on the main thread, in its SQLite
- * connection.
+ * One worker thread for the storage's background work: compactions (the log
+ * folded into history versions, server/history/fold.ts, and applied to the
+ * old snapshot for the new one), so they do not hold the relay's event loop.
+ * Measured: a compaction of 500 keystrokes held the loop 20-35 ms when it ran
+ * there; with only the planning here, reading the log and writing the result
+ * still took the loop ~6 ms per compaction, a fifth of its time under the
+ * durability benchmark's load (20 rooms, ~17,000 updates/s). So for a database
+ * file the thread does all of it with a SQLite connection of its own
+ * (compactionIO.ts; WAL lets it read beside the relay's writes, and its write
+ * transaction waits for the relay's, which take microseconds). Without a file
+ * (':memory:'), it only plans, from inputs the relay's connection reads.
  *
  * (WAL checkpoints were tried here too, on a connection of the thread's own:
  * with writes never pausing, its passive checkpoints rarely caught up, the
@@ -38,11 +40,34 @@ const WORKER_BOOT = `(async () => {
   await import(${JSON.stringify(new URL('./storageWorker.ts', import.meta.url).href)});
 })();`;
 
+/** The database the thread compacts in with its own connection, and the history's retention there. */
+export interface CompactingDatabase {
+  file: string;
+  retentionDays: number | null;
+}
+
 export class StorageThread {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+
+  constructor(private readonly database: CompactingDatabase | null = null) {}
+
+  /** True if `compact` can be used: the thread has a database of its own. */
+  get compacts(): boolean {
+    return this.database !== null;
+  }
+
+  /**
+   * Compacts a room's log up to `upTo` on the thread, reads and writes
+   * included; resolves with how many log entries it replaced (0: the log or
+   * the history changed under it, or there was nothing to compact).
+   */
+  compact(room: string, upTo: number): Promise<number> {
+    if (!this.database) return Promise.reject(new Error('the storage thread has no database'));
+    return this.run({ kind: 'compact', ...this.database, room, upTo }, []);
+  }
 
   /**
    * Plans a compaction on the thread: `inputs`' log folded into history, and
