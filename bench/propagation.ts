@@ -24,7 +24,11 @@
  * Yjs decoding and integrating the update and its observers, @slate-yjs
  * turning the event into Slate operations, Slate's normalizing, then React
  * rendering the changed text and committing it, where slate-react's layout
- * effect reads the DOM selection back (a style and layout of the page).
+ * effect reads the DOM selection back (Chrome's Selection.isCollapsed lays the
+ * page out first). "DOM shows it" is a MutationObserver's callback: it runs
+ * when the task's microtasks are done, after React's layout effects, so work
+ * moved from there into the frame lowers apply without drawing the character
+ * any sooner; "keydown → bob's frame" is the figure that tells.
  *
  *   npm run bench -- propagation        (or: node --import tsx bench/propagation.ts)
  *
