@@ -98,6 +98,11 @@ export function createMetrics() {
   });
   const storageCommits = new Counter({ name: 'concord_storage_commits_total', help: 'Storage transactions committed', registers: [registry] });
   const storageErrors = new Counter({ name: 'concord_storage_errors_total', help: 'Storage transactions that failed (retried)', registers: [registry] });
+  const storageBusy = new Counter({
+    name: 'concord_storage_busy_total',
+    help: 'Commits put off for a millisecond because the storage thread held the write lock (a compaction)',
+    registers: [registry],
+  });
   const compactions = new Counter({ name: 'concord_compactions_total', help: 'Room logs compacted into a snapshot', registers: [registry] });
   const decodeErrors = new Counter({
     name: 'concord_decode_errors_total',
@@ -295,6 +300,7 @@ export function createMetrics() {
     updatesPersisted,
     storageCommits,
     storageErrors,
+    storageBusy,
     compactions,
     decodeErrors,
     closes,

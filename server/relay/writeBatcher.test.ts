@@ -2,12 +2,14 @@
  * WriteBatcher with a storage that syncs apart (SQLite: commit without fsync,
  * fsync on the thread pool): acks wait for the fsync, and say only what the
  * commit held; one fsync at a time covers every commit made while the previous
- * ran (group commit); a failed fsync acks nothing and is retried.
+ * ran (group commit); a failed fsync acks nothing and is retried; a commit put
+ * off because the storage thread holds the write lock (StorageBusy) is retried
+ * a millisecond later, keeps everything queued, and is not an error.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../log';
 import { createMetrics } from '../metrics';
-import type { AppendEntry, Storage } from '../storage/storage';
+import { StorageBusy, type AppendEntry, type Storage } from '../storage/storage';
 import type { CommitPoint, Room } from './room';
 import { WriteBatcher } from './writeBatcher';
 
@@ -91,5 +93,29 @@ describe('write batcher with deferred fsync', () => {
     expect(syncs).toHaveLength(2);
     syncs[1](null);
     expect(acked).toEqual(['a']);
+  });
+
+  it('W4: a commit refused while the storage thread writes (StorageBusy) is retried a millisecond later with everything queued since', async () => {
+    vi.useFakeTimers();
+    const { storage, committed, syncs } = syncingStorage();
+    const commit = storage.appendUnsynced!;
+    let busy = true;
+    storage.appendUnsynced = (entries) => {
+      if (busy) throw new StorageBusy();
+      commit(entries);
+    };
+    const metrics = createMetrics();
+    const acked: string[] = [];
+    const batcher = new WriteBatcher(storage, metrics, createLogger('silent'), (room) => acked.push(room.name));
+    batcher.enqueue(fakeRoom('a'), Uint8Array.of(1));
+    expect(batcher.flush()).toBe(false);
+    batcher.enqueue(fakeRoom('b'), Uint8Array.of(2)); // arrives while it waits
+    busy = false;
+    vi.advanceTimersByTime(1);
+    expect(committed.map((entries) => entries.map((entry) => entry.room))).toEqual([['a', 'b']]);
+    syncs[0](null);
+    expect(acked).toEqual(['a', 'b']);
+    expect((await metrics.storageErrors.get()).values[0].value).toBe(0);
+    expect((await metrics.storageBusy.get()).values[0].value).toBe(1);
   });
 });

@@ -6,7 +6,7 @@
  * on disk, and one commit per tick keeps fsyncs bounded under load.
  */
 import type { EditMeta } from '../history/updateAuthor';
-import type { AppendEntry, Storage } from '../storage/storage';
+import { StorageBusy, type AppendEntry, type Storage } from '../storage/storage';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { CommitPoint, Room, UpdateSink } from './room';
@@ -19,6 +19,8 @@ interface AwaitingSync {
 }
 
 const RETRY_AFTER_FAILURE_MS = 1_000;
+/** After StorageBusy (the storage thread writing a compaction: a few ms). */
+const RETRY_WHEN_BUSY_MS = 1;
 
 export class WriteBatcher implements UpdateSink {
   private entries: AppendEntry[] = [];
@@ -69,6 +71,12 @@ export class WriteBatcher implements UpdateSink {
       else this.storage.append(entries);
     } catch (error) {
       // Keep everything queued: nothing was acked, and the retry commits it all.
+      if (error instanceof StorageBusy) {
+        this.metrics.storageBusy.inc();
+        this.scheduled = setTimeout(() => this.flush(), RETRY_WHEN_BUSY_MS);
+        this.retrying = true;
+        return false;
+      }
       this.metrics.storageErrors.inc();
       this.log.error({ err: error, updates: entries.length }, 'storage commit failed; will retry');
       this.scheduled = setTimeout(() => this.flush(), RETRY_AFTER_FAILURE_MS);

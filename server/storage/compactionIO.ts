@@ -47,8 +47,8 @@ export function compactionIO(db: Database.Database, history: HistoryStore, loadS
     `INSERT INTO snapshots (room, state, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
   );
-  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
-  const syncFull = db.prepare('PRAGMA synchronous = FULL');
+  // (Run anew each time: SQLite applies PRAGMA synchronous when it compiles it, see sqlite.ts.)
+  const setSynchronous = (level: 'NORMAL' | 'FULL') => db.pragma(`synchronous = ${level}`);
   // IMMEDIATE: the write lock from the start. A deferred transaction that read
   // first could not write once the relay had committed meanwhile (SQLITE_BUSY).
   const writeJob = db.transaction((room: string, { upTo, inputs }: CompactionJob, { plan, snapshot }: Compaction): number => {
@@ -69,11 +69,11 @@ export function compactionIO(db: Database.Database, history: HistoryStore, loadS
     write(room, job, compaction) {
       // Without an fsync here: atomic either way, and the relay's next sync of the WAL makes it durable.
       // Until then a power loss can only undo the whole compaction, leaving the log it replaced.
-      syncNormal.run();
+      setSynchronous('NORMAL');
       try {
         return writeJob.immediate(room, job, compaction);
       } finally {
-        syncFull.run();
+        setSynchronous('FULL');
       }
     },
   };

@@ -1,9 +1,12 @@
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { openSqliteStorage } from './sqlite';
+import { StorageBusy } from './storage';
 import { describeStorageContract, docFromStored } from './storage.contract';
 
 describeStorageContract('sqlite', openSqliteStorage);
@@ -83,4 +86,32 @@ it('S6: kill -9 during appendUnsynced + sync batches leaves a loadable store wit
     await storedAfterKill(`storage.appendUnsynced(pending.splice(0));
         await new Promise((resolve, reject) => storage.sync((error) => (error ? reject(error) : resolve())));`),
   );
+});
+
+/**
+ * S7: while another connection holds the write lock (the storage thread
+ * writing a compaction), appendUnsynced refuses at once with StorageBusy and
+ * writes nothing, instead of sleeping in SQLite's busy handler on the relay's
+ * event loop; once the lock is released, the same entries commit.
+ */
+it('S7: appendUnsynced throws StorageBusy at once while another connection writes, and commits after', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'concord-busy-'));
+  try {
+    const file = join(dir, 'busy.sqlite');
+    const storage = openSqliteStorage(file);
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    const entries = [{ room: 'busy', update: Y.encodeStateAsUpdate(new Y.Doc()) }];
+    const began = performance.now();
+    expect(() => storage.appendUnsynced!(entries)).toThrow(StorageBusy);
+    expect(performance.now() - began).toBeLessThan(1_000); // not the 5 s busy timeout
+    other.prepare('COMMIT').run();
+    other.close();
+    expect(storage.logLength('busy')).toBe(0);
+    storage.appendUnsynced!(entries);
+    expect(storage.logLength('busy')).toBe(1);
+    storage.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -13,7 +13,7 @@ import { HistoryStore, type HistoryOptions } from '../history/historyStore';
 import { planCompaction } from '../history/fold';
 import { compactionIO, toLogged, type LogRow } from './compactionIO';
 import { StorageThread } from './storageThread';
-import type { AppendEntry, LoggedUpdate, Storage, StoredRoom } from './storage';
+import { StorageBusy, type AppendEntry, type LoggedUpdate, type Storage, type StoredRoom } from './storage';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS snapshots (
@@ -32,6 +32,9 @@ const SCHEMA = `
 /** Columns added to `updates` for history: when each entry arrived and who sent it (null in older rows). */
 const HISTORY_COLUMNS = { at: 'INTEGER', author: 'INTEGER', quiet: 'INTEGER' } as const;
 
+/** How long other writes here wait for the write lock (better-sqlite3's default). */
+const BUSY_TIMEOUT_MS = 5_000;
+
 export interface SqliteStorage extends Storage {
   /** Every room's past (server/history/historyStore.ts), in the same file. */
   readonly history: HistoryStore;
@@ -39,7 +42,7 @@ export interface SqliteStorage extends Storage {
 
 export function openSqliteStorage(file: string, { history: historyOptions = { retentionDays: null } }: { history?: HistoryOptions } = {}): SqliteStorage {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(SCHEMA);
@@ -66,8 +69,12 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   // appendUnsynced: that one transaction commits without SQLite's fsync; `sync` fsyncs the WAL
   // on libuv's thread pool instead. So does a compaction made in the background (compactionIO.ts:
   // nothing waits on it). Every other transaction (and checkpoint) stays FULL.
-  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
-  const syncFull = db.prepare('PRAGMA synchronous = FULL');
+  // appendUnsynced does not wait for the write lock (StorageBusy): the storage thread may hold it.
+  // (Run anew each time, never as prepared statements: SQLite applies these two PRAGMAs when it
+  // compiles them, so running a statement prepared earlier changes nothing. Until 2026-11-28 every
+  // "unsynced" commit here was FULL, an fsync on the event loop before the one on the thread pool.)
+  const setBusyWait = (ms: number) => db.pragma(`busy_timeout = ${ms}`);
+  const setSynchronous = (level: 'NORMAL' | 'FULL') => db.pragma(`synchronous = ${level}`);
   let walFd: number | null = null;
   let closed = false;
 
@@ -135,11 +142,16 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     },
     appendUnsynced(entries) {
       if (entries.length === 0) return;
-      syncNormal.run();
+      setSynchronous('NORMAL');
+      setBusyWait(0);
       try {
         appendAll(entries);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new StorageBusy();
+        throw error;
       } finally {
-        syncFull.run();
+        setBusyWait(BUSY_TIMEOUT_MS);
+        setSynchronous('FULL');
       }
     },
     sync(done) {

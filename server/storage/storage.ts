@@ -77,3 +77,16 @@ export interface Storage {
   /** Flushes and releases the store; further calls throw. */
   close(): void;
 }
+
+/**
+ * Thrown by `appendUnsynced` when another connection holds the database's
+ * write lock (the storage thread writing a compaction): nothing was written,
+ * and the caller retries shortly instead of waiting (SQLite's own wait
+ * sleeps 1, 2, 5, 10 … ms, the relay's event loop with it).
+ */
+export class StorageBusy extends Error {
+  constructor() {
+    super('the database is being written by another connection');
+    this.name = 'StorageBusy';
+  }
+}
