@@ -11,7 +11,9 @@
  * y-websocket; negative when the frame left before the DOM was observed) →
  * the relay receives it (send) → the relay hands the same frame to bob's
  * socket (relay: decode, scan, apply, queue for storage, forward) → bob's page
- * gets the message (deliver) → bob's DOM shows the character (apply:
+ * gets the message (deliver: the relay corks the socket until the end of its
+ * tick, so the write itself is here, then two process hops through the
+ * browser) → bob's DOM shows the character (apply:
  * y-websocket, Yjs, @slate-yjs, Slate, React's render and commit) → the
  * animation frame that draws it starts in bob's page (paint: mostly the wait
  * for the next frame, up to a refresh interval). "alice's DOM → bob's DOM" is
