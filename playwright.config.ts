@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from './e2e/support/browser';
+import { RELAY_NODE_FLAGS } from './server/relayNodeFlags';
 
 // One relay for the suite, on its own port and a fresh data directory.
 // Specs that kill a relay start their own (e2e/support/relay.ts).
@@ -30,7 +31,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: 'node --import tsx server/main.ts',
+    command: `node ${RELAY_NODE_FLAGS.join(' ')} --import tsx server/main.ts`,
     url: `http://127.0.0.1:${port}/healthz`,
     env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', STATIC_DIR: process.env.E2E_STATIC_DIR ?? 'dist' },
     reuseExistingServer: false,

@@ -32,6 +32,8 @@ interface DurabilityRow {
   /** The relay's CPU per acked update, µs: its main thread, and its other threads (storage thread, fsync on libuv's pool, V8's compiler and collector). */
   mainUsPerUpdate: number;
   otherUsPerUpdate: number;
+  /** The load generator's CPU during the run, % of one core (it shares the 2 cores with the relay). */
+  loadGenCpuPercent: number | null;
 }
 
 /** Tracks send times by frame number and turns `saved` counts into latencies. */
@@ -126,6 +128,7 @@ export async function benchDurability(): Promise<void> {
       const after = await commitsAndUpdates(server);
       rows.push({
         ...relayCpuPerUpdate(threads, SERIAL_UPDATES),
+        loadGenCpuPercent: null,
         label: 'serial, 1 writer',
         updates: SERIAL_UPDATES,
         perSecond: SERIAL_UPDATES / (elapsed / 1000),
@@ -155,6 +158,7 @@ export async function benchDurability(): Promise<void> {
       const bases = writers.map((writer) => writer.updateFramesSent);
       const before = await commitsAndUpdates(server);
       const threadsBefore = threadCpu(server.pid);
+      const loadGenBefore = process.cpuUsage();
       const stopAt = performance.now() + PIPELINED_SECONDS * 1000;
       const startedAt = performance.now();
       await Promise.all(
@@ -173,10 +177,12 @@ export async function benchDurability(): Promise<void> {
       );
       const elapsed = performance.now() - startedAt;
       const threads = threadCpuSince(threadsBefore, threadCpu(server.pid));
+      const loadGen = process.cpuUsage(loadGenBefore);
       const after = await commitsAndUpdates(server);
       const updates = writers.reduce((sum, writer, i) => sum + writer.acked - bases[i], 0);
       rows.push({
         ...relayCpuPerUpdate(threads, updates),
+        loadGenCpuPercent: ((loadGen.user + loadGen.system) / 1000 / elapsed) * 100,
         label: `pipelined, ${WRITERS} writers × ${WINDOW} in flight`,
         updates,
         perSecond: updates / (elapsed / 1000),
@@ -193,7 +199,7 @@ export async function benchDurability(): Promise<void> {
     await server.stop();
   }
   report.table(
-    ['server', 'load', 'updates', 'acked updates/s', 'p50 send→ack ms', 'p99 send→ack ms', 'relay arrival→ack p50 / p99 ms (≤, buckets)', 'updates per commit', 'relay CPU µs per update: main thread / other threads'],
+    ['server', 'load', 'updates', 'acked updates/s', 'p50 send→ack ms', 'p99 send→ack ms', 'relay arrival→ack p50 / p99 ms (≤, buckets)', 'updates per commit', 'relay CPU µs per update: main thread / other threads', 'load-gen CPU %'],
     [
       ...rows.map((row) => [
         SERVER_LABELS.concord,
@@ -205,9 +211,10 @@ export async function benchDurability(): Promise<void> {
         `${ms(row.relayP50Ms)} / ${ms(row.relayP99Ms)}`,
         fmt(row.updatesPerCommit, 1),
         `${fmt(row.mainUsPerUpdate, 1)} / ${fmt(row.otherUsPerUpdate, 1)}`,
+        row.loadGenCpuPercent === null ? '' : fmt(row.loadGenCpuPercent),
       ]),
-      [SERVER_LABELS.reference, 'n/a: no durable ack', '', '', '', '', '', '', ''],
-      [SERVER_LABELS.hocuspocus, 'n/a: no durable ack (SyncStatus means applied, not stored)', '', '', '', '', '', '', ''],
+      [SERVER_LABELS.reference, 'n/a: no durable ack', '', '', '', '', '', '', '', ''],
+      [SERVER_LABELS.hocuspocus, 'n/a: no durable ack (SyncStatus means applied, not stored)', '', '', '', '', '', '', '', ''],
     ],
   );
   const worst = Math.max(...rows.map((row) => row.p99Ms));

@@ -59,7 +59,7 @@ export async function loadTraceRooms(server: RunningServer, rooms: number, edits
   return writers;
 }
 
-async function memoryOnce(kind: ServerKind, which: Case): Promise<MemoryRun> {
+export async function memoryOnce(kind: ServerKind, which: Case): Promise<MemoryRun> {
   const server = await startServer(kind);
   const clients: LoadClient[] = [];
   try {

@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../e2e/support/freePort';
+import { RELAY_NODE_FLAGS } from '../server/relayNodeFlags';
 
 export function redisServerPath(): string | null {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
@@ -106,7 +107,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `concord-cluster-${options.relayId}-`));
   let port = options.port ?? 0;
   const launch = async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, '--import', 'tsx', 'server/main.ts'], {
       env: {
         ...process.env,
         PORT: String(port),

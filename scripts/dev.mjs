@@ -1,10 +1,11 @@
 // `npm run dev`: the relay on RELAY_PORT (default 1235) and Vite with hot reload on PORT (default 1234),
 // which proxies /ws, /healthz and /metrics to the relay.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 const relayPort = process.env.RELAY_PORT ?? '1235';
 const children = [
-  spawn(process.execPath, ['--import', 'tsx', '--watch', 'server/main.ts'], {
+  spawn(process.execPath, [...JSON.parse(readFileSync('server/relayNodeFlags.json', 'utf8')), '--import', 'tsx', '--watch', 'server/main.ts'], {
     stdio: 'inherit',
     env: { ...process.env, PORT: relayPort },
   }),

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RELAY_NODE_FLAGS } from '../server/relayNodeFlags';
 
 /** This package's root: the relay's code and the built app are found from here, whatever the caller's working directory. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,7 +36,7 @@ export interface RelayOptions {
 }
 
 function launch(port: number, dataDir: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, '--import', 'tsx', 'server/main.ts'], {
     cwd: PACKAGE_ROOT,
     env: {
       ...process.env,

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { MonitorRequest, ServerStats } from '../servers/monitor';
 import type { Dialect } from './loadClient';
 import { freePort } from '../../e2e/support/freePort';
+import { RELAY_NODE_FLAGS } from '../../server/relayNodeFlags';
 
 export type ServerKind = 'concord' | 'reference' | 'hocuspocus';
 
@@ -106,9 +107,11 @@ export async function startServer(
   Object.assign(env, options.env);
   const script = fileURLToPath(new URL(`../servers/${kind}.ts`, import.meta.url));
   // Same flags for every server: tsx (Concord needs it; the peers pay the same
-  // loader overhead) and --expose-gc for memory measurements.
+  // loader overhead) and --expose-gc for memory measurements. Concord also gets
+  // the flags it runs with in production (server/relayNodeFlags.ts); the peers
+  // run with Node's defaults, as their own docs start them.
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? []), ...serverNodeFlags()],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(kind === 'concord' ? RELAY_NODE_FLAGS : []), ...(options.nodeFlags ?? []), ...serverNodeFlags()],
     env,
     // Logs (Concord's pino JSON at its default level) go nowhere; errors still show.
     // BENCH_SERVER_STDOUT=<file>: a server's stdout goes there instead (V8's --trace-* output, logs).
