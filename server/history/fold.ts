@@ -83,7 +83,10 @@ export function planCompaction(inputs: FoldInputs, snapshotBefore: Uint8Array | 
   const own = doc === null;
   const target = doc ?? new Y.Doc({ gc: true });
   if (own && snapshotBefore) Y.applyUpdate(target, snapshotBefore);
-  for (const entry of inputs.log) Y.applyUpdate(target, entry.update);
+  // One transaction for the whole log: its cleanup (merging structs, collecting deletions) runs once, not per entry.
+  Y.transact(target, () => {
+    for (const entry of inputs.log) Y.applyUpdate(target, entry.update);
+  });
   const snapshot = Y.encodeStateAsUpdate(target);
   if (own) target.destroy();
   return { plan: planFold(inputs), snapshot };

@@ -176,8 +176,12 @@ export class Room implements ClusterRoom {
     /** Called when the room's Awareness is created (the same function for every room). */
     onPresence: PresenceCreated | null = null,
   ) {
-    if (stored.snapshot) Y.applyUpdate(this.ydoc, stored.snapshot);
-    for (const update of stored.updates) Y.applyUpdate(this.ydoc, update);
+    // One transaction for the snapshot and the log: Yjs's cleanup after a transaction (merging
+    // structs, collecting deletions) runs once, not once per logged keystroke.
+    Y.transact(this.ydoc, () => {
+      if (stored.snapshot) Y.applyUpdate(this.ydoc, stored.snapshot);
+      for (const update of stored.updates) Y.applyUpdate(this.ydoc, update);
+    });
     if (stored.updates.length > 0) flattenAllText(this.ydoc.store); // the log's edits were merged into cons strings
     this.logLength = stored.updates.length;
     // New documents are seeded by the relay (and, with the same bytes, by a tab
