@@ -107,7 +107,9 @@ export async function benchMemory(): Promise<void> {
       `and per loaded room (${fmt(LOADED_ROOMS)} rooms, each holding the first ${fmt(EDITS_PER_ROOM)} automerge-paper edits sent as one update, its writer still connected). ` +
       'Fresh server process per case, RSS and heap read after forced GC. Baseline = RSS before the clients (includes the tsx loader every server is started with). ' +
       'RSS includes the V8 young generation, a buffer V8 grows during a burst of allocation (here: the clients connecting) and shrinks only once the process has been idle for a while (measured: after ~7 s idle it is back to its minimum for every server), ' +
-      'so it is also shown without it; JS heap is what is retained (heapUsed). Concord\'s RSS also holds SQLite\'s page cache (up to 2 MiB) for what it stored; the peers store nothing.',
+      'so it is also shown without it; JS heap is what is retained (heapUsed). Concord runs with its production flag `--max-semi-space-size=2` (server/relayNodeFlags.json), which caps that buffer at 2 MB (V8\'s default: 16); the peers with Node\'s defaults. ' +
+      'With the young generation capped, what it would have held is promoted and counted in the column without it: RSS is the figure to compare. ' +
+      'Concord\'s RSS also holds SQLite\'s page cache (up to 2 MiB) for what it stored; the peers store nothing.',
   );
   const runs = new Map<string, MemoryRun>();
   for (const which of CASES) {
