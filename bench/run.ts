@@ -84,7 +84,7 @@ if (!wanted.length && !QUICK) {
       ' (the machine is shared with other work: figures above ~2 mean other processes competed for the 2 cores)',
     `- Relay revision: ${revision}`,
     `- Command: \`${command}\` (took ${minutes.toFixed(1)} min)`,
-    '- How: each server runs as its own child process (`bench/servers/*.ts`, all started with the same `node --import tsx --expose-gc`); ' +
+    '- How: each server runs as its own child process (`bench/servers/*.ts`, all started with the same `node --import tsx --expose-gc`, Concord also with its production flags from `server/relayNodeFlags.json`); ' +
       'one load-generator process drives all of them with the same raw-protocol client (`bench/lib/loadClient.ts`). ' +
       'Timing goals from issue 5 are printed, not asserted.',
     '',
