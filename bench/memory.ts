@@ -15,6 +15,16 @@ import { stateVectorOf, traceUpdates } from './lib/trace';
 const CONNECTIONS = QUICK ? 200 : 1_000;
 const LOADED_ROOMS = QUICK ? 20 : 100;
 const EDITS_PER_ROOM = 1_000;
+/**
+ * Loaded rooms made (and their writers closed) before measuring, so that code
+ * compiled while rooms load is not counted per room. One was not enough: heap
+ * snapshots (`npx tsx bench/heapProbe.ts concord|reference loaded 100`) showed
+ * ~5–6 KB per room of code, feedback vectors and deopt data still being added
+ * across the 100 rooms for both servers, more for Concord (more code on the
+ * path); with 20, the heap per loaded room fell from 32.4 / 31.7 KiB (Concord /
+ * reference) to 24.2–24.8 / 25.4–26.2.
+ */
+const WARM_ROOMS = 20;
 
 type Case = 'one room' | 'room each' | 'loaded rooms';
 const CASES: Case[] = ['one room', 'room each', 'loaded rooms'];
@@ -63,10 +73,10 @@ export async function memoryOnce(kind: ServerKind, which: Case): Promise<MemoryR
   const server = await startServer(kind);
   const clients: LoadClient[] = [];
   try {
-    // Warm the server up with one throwaway client (or, for loaded rooms, one throwaway loaded room)
-    // so that code compiled on first use is not counted per connection or per room.
+    // Warm the server up with one throwaway client (or, for loaded rooms, WARM_ROOMS throwaway loaded
+    // rooms) so that code compiled on first use is not counted per connection or per room.
     if (which === 'loaded rooms') {
-      await closeAll(await loadTraceRooms(server, 1, EDITS_PER_ROOM, 'warm-up'));
+      await closeAll(await loadTraceRooms(server, WARM_ROOMS, EDITS_PER_ROOM, 'warm-up'));
     } else {
       const warm = new LoadClient({ url: server.url('warm-up'), room: 'warm-up', dialect: server.dialect });
       await warm.opened.then(() => warm.synced);
@@ -104,7 +114,7 @@ export async function benchMemory(): Promise<void> {
   report.section(
     'Memory',
     `RSS growth of the server process per idle connection (${fmt(CONNECTIONS)} clients, synced, silent; one room / a room each) ` +
-      `and per loaded room (${fmt(LOADED_ROOMS)} rooms, each holding the first ${fmt(EDITS_PER_ROOM)} automerge-paper edits sent as one update, its writer still connected). ` +
+      `and per loaded room (${fmt(LOADED_ROOMS)} rooms, each holding the first ${fmt(EDITS_PER_ROOM)} automerge-paper edits sent as one update, its writer still connected; ${WARM_ROOMS} such rooms loaded and left first, to warm the code up). ` +
       'Fresh server process per case, RSS and heap read after forced GC. Baseline = RSS before the clients (includes the tsx loader every server is started with). ' +
       'RSS includes the V8 young generation, a buffer V8 grows during a burst of allocation (here: the clients connecting) and shrinks only once the process has been idle for a while (measured: after ~7 s idle it is back to its minimum for every server), ' +
       'so it is also shown without it; JS heap is what is retained (heapUsed). Concord runs with its production flag `--max-semi-space-size=2` (server/relayNodeFlags.json), which caps that buffer at 2 MB (V8\'s default: 16); the peers with Node\'s defaults. ' +
