@@ -4,7 +4,8 @@
  * commit held; one fsync at a time covers every commit made while the previous
  * ran (group commit); a failed fsync acks nothing and is retried; a commit put
  * off because the storage thread holds the write lock (StorageBusy) is retried
- * a millisecond later, keeps everything queued, and is not an error.
+ * a millisecond later, keeps everything queued, and is not an error, unless it
+ * lasts seconds (then it is said once).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../log';
@@ -117,5 +118,29 @@ describe('write batcher with deferred fsync', () => {
     expect(acked).toEqual(['a', 'b']);
     expect((await metrics.storageErrors.get()).values[0].value).toBe(0);
     expect((await metrics.storageBusy.get()).values[0].value).toBe(1);
+  });
+
+  it('W5: refused for 5 s on end (someone else holds the database), it says so once, and goes on retrying', () => {
+    vi.useFakeTimers();
+    const { storage, committed } = syncingStorage();
+    const commit = storage.appendUnsynced!;
+    let busy = true;
+    storage.appendUnsynced = (entries) => {
+      if (busy) throw new StorageBusy();
+      commit(entries);
+    };
+    const errors: string[] = [];
+    const log = { ...createLogger('silent'), error: (_: unknown, message: string) => void errors.push(message) } as unknown as ReturnType<typeof createLogger>;
+    const batcher = new WriteBatcher(storage, createMetrics(), log, () => {});
+    batcher.enqueue(fakeRoom('a'), Uint8Array.of(1));
+    batcher.flush();
+    vi.advanceTimersByTime(4_900);
+    expect(errors).toEqual([]);
+    vi.advanceTimersByTime(2_000);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/write lock/);
+    busy = false;
+    vi.advanceTimersByTime(1);
+    expect(committed).toHaveLength(1);
   });
 });

@@ -21,6 +21,8 @@ interface AwaitingSync {
 const RETRY_AFTER_FAILURE_MS = 1_000;
 /** After StorageBusy (the storage thread writing a compaction: a few ms). */
 const RETRY_WHEN_BUSY_MS = 1;
+/** Busy for this long without a commit: something else holds the database (another process?); said once per stretch. */
+const BUSY_TOO_LONG_MS = 5_000;
 
 export class WriteBatcher implements UpdateSink {
   private entries: AppendEntry[] = [];
@@ -44,6 +46,9 @@ export class WriteBatcher implements UpdateSink {
   /** Committed, fsync not done yet (the one running covers `syncing`, the next one these). */
   private awaitingSync: AwaitingSync[] = [];
   private syncing = false;
+  /** When the current run of StorageBusy refusals began (null: the last commit went through). */
+  private busySince: number | null = null;
+  private busyReported = false;
 
   enqueue(room: Room, update: Uint8Array | null, edit?: EditMeta): void {
     if (update) this.entries.push({ room: room.name, update, at: Date.now(), author: edit?.author ?? null, quiet: edit?.quiet ?? false });
@@ -73,6 +78,12 @@ export class WriteBatcher implements UpdateSink {
       // Keep everything queued: nothing was acked, and the retry commits it all.
       if (error instanceof StorageBusy) {
         this.metrics.storageBusy.inc();
+        const now = Date.now();
+        this.busySince ??= now;
+        if (!this.busyReported && now - this.busySince >= BUSY_TOO_LONG_MS) {
+          this.busyReported = true;
+          this.log.error({ updates: entries.length, busyMs: now - this.busySince }, 'storage write lock held by someone else for seconds; commits wait');
+        }
         this.scheduled = setTimeout(() => this.flush(), RETRY_WHEN_BUSY_MS);
         this.retrying = true;
         return false;
@@ -85,6 +96,8 @@ export class WriteBatcher implements UpdateSink {
     }
     this.entries = [];
     this.rooms = new Map();
+    this.busySince = null;
+    this.busyReported = false;
     this.metrics.storageCommits.inc();
     this.metrics.updatesPersisted.inc(entries.length);
     if (!deferred) {
