@@ -6,8 +6,10 @@
  * grow to 2 MB instead of 16, which it otherwise does under a burst of
  * connections or writes and gives back only after seconds of idleness: the
  * relay's resident memory per idle socket and per loaded room was mostly that
- * buffer (README "Memory"; `npm run bench -- memory`), and the smaller one
- * costs no throughput we could measure (`npm run bench -- durability fanout`).
+ * buffer (README "A lean relay"; `npm run bench -- memory`). The smaller one
+ * costs ~5 % of durable-ack throughput under heavy writes (more frequent
+ * collections; `npm run bench -- durability` with BENCH_SERVER_NODE_FLAGS to
+ * compare): memory per socket is what decides how many tabs a relay holds.
  */
 import { readFileSync } from 'node:fs';
 
