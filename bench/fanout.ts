@@ -15,7 +15,7 @@ const READER_COUNTS = [10, 100];
 const ROUNDS = QUICK ? 1 : 3;
 /** Updates the writer sends before yielding to the event loop (so its socket flushes). */
 const BURST = 50;
-/** Updates sent (and delivered) before measuring, so every server's JIT is warm. */
+/** Updates sent (and delivered) before measuring, so every server's JIT is warm (WARMUP=n to try others). */
 const WARMUP_UPDATES = Number(process.env.WARMUP ?? (QUICK ? 200 : 500));
 
 interface FanoutRun {
@@ -31,12 +31,7 @@ interface FanoutRun {
   otherCpuPercent: number;
 }
 
-/** `around`: called with the server's pid just before the measured sends; what it returns, right after the last delivery (e.g. a profiler). */
-export async function fanoutOnce(
-  kind: ServerKind,
-  readerCount: number,
-  around?: (pid: number) => Promise<() => Promise<void>>,
-): Promise<FanoutRun> {
+async function fanoutOnce(kind: ServerKind, readerCount: number): Promise<FanoutRun> {
   const server = await startServer(kind);
   const clients: LoadClient[] = [];
   try {
@@ -76,7 +71,6 @@ export async function fanoutOnce(
     await sleep(200);
     await server.stats(true);
 
-    const stopAround = await around?.(server.pid);
     const cpuBefore = process.cpuUsage();
     const threadsBefore = threadCpu(server.pid);
     const foreign = new ForeignCpu();
@@ -89,7 +83,6 @@ export async function fanoutOnce(
     await waitUntil(() => receivedByReader.every((count) => count >= UPDATES), `${kind}: all ${UPDATES} updates at every reader`, readers);
     const loadGenCpu = process.cpuUsage(cpuBefore);
     const serverThreads = threadCpuSince(threadsBefore, threadCpu(server.pid));
-    await stopAround?.();
     const stats = await server.stats();
     const text = readers[0].doc!.getText('bench').toString();
     if (text !== source.toString()) throw new Error(`${kind}: reader's document differs from the writer's`);

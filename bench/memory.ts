@@ -69,7 +69,7 @@ export async function loadTraceRooms(server: RunningServer, rooms: number, edits
   return writers;
 }
 
-export async function memoryOnce(kind: ServerKind, which: Case): Promise<MemoryRun> {
+async function memoryOnce(kind: ServerKind, which: Case): Promise<MemoryRun> {
   const server = await startServer(kind);
   const clients: LoadClient[] = [];
   try {

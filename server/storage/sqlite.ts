@@ -57,9 +57,6 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     'SELECT data, at, author, quiet FROM updates WHERE room = ? ORDER BY seq',
   );
   const countUpdates = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ?');
-  const insertUpdate = db.prepare<[string, Uint8Array, number, number | null, number | null]>(
-    'INSERT INTO updates (room, data, at, author, quiet) VALUES (?, ?, ?, ?, ?)',
-  );
   const upsertSnapshot = db.prepare<[string, Uint8Array, number]>(
     `INSERT INTO snapshots (room, state, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -87,10 +84,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   };
   const history = new HistoryStore(db, historyOptions, { loadLog, loadSnapshot });
 
-  const appendAll = db.transaction((entries: readonly AppendEntry[]) => {
-    const now = Date.now();
-    for (const { room, update, at, author, quiet } of entries) insertUpdate.run(room, update, at ?? now, author ?? null, quiet ? 1 : null);
-  });
+  const appendAll = appendTransaction(db);
   const appender = file === ':memory:' ? null : openAppender(file);
   const compactRoom = db.transaction((room: string, state: Uint8Array) => {
     // The log about to be dropped becomes history first, in this same transaction.
@@ -149,10 +143,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
       setSynchronous('NORMAL');
       setBusyWait(0);
       try {
-        appendAll(entries);
-      } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new StorageBusy();
-        throw error;
+        appendOrBusy(appendAll, entries);
       } finally {
         setBusyWait(BUSY_TIMEOUT_MS);
         setSynchronous('FULL');
@@ -217,24 +208,30 @@ function openAppender(file: string) {
   const db = new Database(file, { timeout: 0 });
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -256');
+  const appendAll = appendTransaction(db);
+  return {
+    append: (entries: readonly AppendEntry[]) => appendOrBusy(appendAll, entries),
+    close: () => db.close(),
+  };
+}
+
+/** One transaction appending entries to the log, on `db`. */
+function appendTransaction(db: Database.Database): (entries: readonly AppendEntry[]) => void {
   const insert = db.prepare<[string, Uint8Array, number, number | null, number | null]>(
     'INSERT INTO updates (room, data, at, author, quiet) VALUES (?, ?, ?, ?, ?)',
   );
-  const appendAll = db.transaction((entries: readonly AppendEntry[]) => {
+  return db.transaction((entries: readonly AppendEntry[]) => {
     const now = Date.now();
     for (const { room, update, at, author, quiet } of entries) insert.run(room, update, at ?? now, author ?? null, quiet ? 1 : null);
   });
-  return {
-    append(entries: readonly AppendEntry[]): void {
-      try {
-        appendAll(entries);
-      } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new StorageBusy();
-        throw error;
-      }
-    },
-    close(): void {
-      db.close();
-    },
-  };
+}
+
+/** Runs an append, turning SQLite's "the write lock is held" into StorageBusy. */
+function appendOrBusy(appendAll: (entries: readonly AppendEntry[]) => void, entries: readonly AppendEntry[]): void {
+  try {
+    appendAll(entries);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new StorageBusy();
+    throw error;
+  }
 }

@@ -15,7 +15,7 @@ import { useSlateSelector, useSlateStatic } from 'slate-react';
 import { Editor, type NodeEntry } from 'slate';
 import { BlockType, type Mark } from '../../protocol/document';
 import type { BlockElement } from '../schema';
-import { blocksHaveFormat, selectedTextBlocks, toggleBlock, toggleMark, type ToggleableBlock } from './commands';
+import { blocksHaveFormat, marksHave, selectedTextBlocks, toggleBlock, toggleMark, type ToggleableBlock } from './commands';
 import { runHistory } from './hotkeys';
 import './richText.css';
 
@@ -40,7 +40,7 @@ const markItem = (mark: Mark, label: string, glyph: string, shortcut: string): T
   label,
   glyph,
   shortcut,
-  isActive: ({ marks }) => marks?.[mark] === true, // as isMarkActive
+  isActive: ({ marks }) => marksHave(marks, mark),
   run: (editor) => toggleMark(editor, mark),
   group: 0,
 });
@@ -50,7 +50,7 @@ const blockItem = (format: ToggleableBlock, label: string, glyph: string, group:
   label,
   glyph,
   shortcut,
-  isActive: ({ blocks }) => blocksHaveFormat(blocks, format), // as isBlockActive
+  isActive: ({ blocks }) => blocksHaveFormat(blocks, format),
   run: (editor) => toggleBlock(editor, format),
   group,
 });

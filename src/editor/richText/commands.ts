@@ -26,7 +26,11 @@ export type ToggleableBlock =
 
 /** Whether the mark is on at the selection (Slate's `Editor.marks`: the leaf at the anchor, or pending marks). */
 export function isMarkActive(editor: Editor, mark: Mark): boolean {
-  const marks = Editor.marks(editor);
+  return marksHave(Editor.marks(editor), mark);
+}
+
+/** Whether these marks (Editor.marks) include this one; see isMarkActive. */
+export function marksHave(marks: ReturnType<typeof Editor.marks>, mark: Mark): boolean {
   return marks?.[mark] === true;
 }
 
