@@ -211,7 +211,7 @@ export class HistoryStore {
   }
 
   /** True if the room's history is as it was when `inputs` were read (nothing folded, pruned or continued since). */
-  stillCurrent(room: string, inputs: FoldInputs): boolean {
+  stillCurrent(room: string, inputs: Pick<FoldInputs, 'row' | 'last'>): boolean {
     const row = this.row(room);
     const before = inputs.row;
     if ((row === null) !== (before === null)) return false;

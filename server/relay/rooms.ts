@@ -3,6 +3,15 @@
  * their log grows, stored and unloaded when nobody has been in them for a while.
  * At most `limits.maxRoomsLoaded` are held: to make room for one more, the
  * least recently used room without sockets is stored and unloaded first.
+ *
+ * A loaded room's log past `compactAfterUpdates` is compacted once nothing has
+ * been committed to it for COMPACT_WHEN_QUIET_MS, or at once past
+ * BUSY_COMPACTION_FACTOR times as many entries. A compaction costs the
+ * storage thread about as much CPU as the relay spends on the updates it folds
+ * (bench/durability.ts), and the relay shares the machine's cores with it: in
+ * a burst (a class typing, a paste) it is better spent after. While the room is
+ * loaded its document is in memory; the log only decides how long a load after
+ * a restart takes (5,000 small entries: tens of ms).
  */
 import { mergeAll } from '../history/fold';
 import { nullCluster, type ClusterLink, type RoomDirectory } from '../cluster/clusterLink';
@@ -15,6 +24,11 @@ import type { PresenceCreated } from './presence';
 import { Room } from './room';
 import { WriteBatcher } from './writeBatcher';
 
+/** How long a room with a long log must go without a commit before it is compacted. */
+export const COMPACT_WHEN_QUIET_MS = 1_000;
+/** Past this many times `compactAfterUpdates`, a room is compacted even while busy. */
+export const BUSY_COMPACTION_FACTOR = 10;
+
 export class Rooms implements RoomDirectory {
   private readonly rooms = new Map<string, Room>();
   private readonly batcher: WriteBatcher;
@@ -23,6 +37,9 @@ export class Rooms implements RoomDirectory {
   private readonly sweeper: NodeJS.Timeout;
   /** Rooms whose compaction is running off the event loop (one at a time per room). */
   private readonly compacting = new Set<Room>();
+  /** Rooms whose log is past compactAfterUpdates, with when it was last committed to (ms, monotonic). */
+  private readonly dueWhenQuiet = new Map<Room, number>();
+  private quietTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -40,7 +57,7 @@ export class Rooms implements RoomDirectory {
       if (this.rooms.get(room.name) !== room) return;
       try {
         room.afterCommit(appended, point);
-        if (room.logLength >= this.config.compactAfterUpdates) this.compactSoon(room);
+        this.compactWhenDue(room);
       } catch (error) {
         // One room's trouble must not stop the acks of the others (or the process).
         metrics.handlerErrors.inc();
@@ -136,9 +153,39 @@ export class Rooms implements RoomDirectory {
       if (folded === 0) return; // the log changed under it (an unload's compaction): retried after a later commit
       room.logLength = Math.max(0, room.logLength - folded);
       this.metrics.compactions.inc();
-      // A burst outran it: go on now rather than at the next commit (there may be none for a while).
-      if (room.logLength >= this.config.compactAfterUpdates) this.compactSoon(room);
+      // A burst outran it: go on as after a commit (there may be none for a while).
+      this.compactWhenDue(room);
     });
+  }
+
+  /** After a commit to `room`: compacts it now if it is past the busy limit, else once it is quiet. */
+  private compactWhenDue(room: Room): void {
+    const { compactAfterUpdates } = this.config;
+    if (room.logLength < compactAfterUpdates) return;
+    if (room.logLength >= compactAfterUpdates * BUSY_COMPACTION_FACTOR) {
+      this.dueWhenQuiet.delete(room);
+      this.compactSoon(room);
+      return;
+    }
+    this.dueWhenQuiet.delete(room); // (re-inserted last: the map stays in order of last commit)
+    this.dueWhenQuiet.set(room, performance.now());
+    this.quietTimer ??= setTimeout(() => this.compactQuietRooms(), COMPACT_WHEN_QUIET_MS).unref();
+  }
+
+  /** Compacts the due rooms that have been quiet long enough; waits for the others. */
+  private compactQuietRooms(): void {
+    this.quietTimer = null;
+    const now = performance.now();
+    for (const [room, lastCommit] of this.dueWhenQuiet) {
+      const quietFor = now - lastCommit;
+      if (quietFor < COMPACT_WHEN_QUIET_MS) {
+        // The rest committed later still: wait for this one.
+        this.quietTimer = setTimeout(() => this.compactQuietRooms(), COMPACT_WHEN_QUIET_MS - quietFor).unref();
+        return;
+      }
+      this.dueWhenQuiet.delete(room);
+      if (this.rooms.get(room.name) === room) this.compactSoon(room);
+    }
   }
 
   /** Stores and unloads rooms nobody has been in for `roomIdleUnloadMs`. */
@@ -150,6 +197,7 @@ export class Rooms implements RoomDirectory {
 
   private unload(room: Room): void {
     if (!this.flush()) return; // storage is failing: keep the room (and its updates) in memory
+    this.dueWhenQuiet.delete(room);
     if (room.logLength > 0) this.compact(room);
     this.cluster.roomUnloaded(room.name);
     room.destroy();
@@ -160,6 +208,7 @@ export class Rooms implements RoomDirectory {
   /** Stores and unloads every room (shutdown). */
   closeAll(): void {
     clearInterval(this.sweeper);
+    if (this.quietTimer) clearTimeout(this.quietTimer);
     for (const room of [...this.rooms.values()]) this.unload(room);
   }
 }

@@ -1,21 +1,42 @@
 /**
- * A compaction's reads and writes, on one SQLite connection: the log up to a
- * sequence number (with what the history fold needs beside it), and then, in
- * one transaction, the fold's versions, the new snapshot and the log entries
- * it replaces deleted. Used on the storage thread's own connection
- * (storageWorker.ts), so that none of it runs on the relay's event loop, and
- * on the relay's connection when there is no such thread.
+ * A compaction's reads and its write, as SQL. The reads: the log since the
+ * room's compaction mark up to a sequence number, with what the history fold
+ * needs beside it. The write: one transaction that adds the fold's versions,
+ * replaces the snapshot and moves the room's compaction mark
+ * (`snapshots.log_upto`) to the last entry it folded; loads read the log after
+ * the mark only. The storage thread (storageWorker.ts) does both on its own
+ * connection and deletes the folded entries afterwards, TRIM_CHUNK per
+ * transaction (`LogTrimmer`); without the thread (':memory:') the relay's
+ * connection does it all, the deletion inside the write.
+ *
+ * Why the mark: the thread's write transaction used to delete the folded log
+ * itself, holding SQLite's write lock for a few ms per 500 entries (tens of ms
+ * past 5,000), and every room's commits waited for it (StorageBusy): that wait
+ * was most of the durable-ack tail under load (bench/durability.ts). Now the
+ * lock is held for a few rows at a time.
  */
 import type Database from 'better-sqlite3';
 import type { Compaction, FoldInputs } from '../history/fold';
 import type { HistoryStore } from '../history/historyStore';
 import type { LoggedUpdate } from './storage';
 
-/** A compaction read and planned, to write: the log up to `upTo` is replaced by the snapshot of `snapshot` and that log. */
+/** What a compaction read: the log after `after` (the room's mark then) up to `upTo`, with the fold's inputs. */
 export interface CompactionJob {
   upTo: number;
+  /** The room's compaction mark when the log was read (null: none yet). */
+  after: number | null;
   inputs: FoldInputs;
   snapshot: Uint8Array | null;
+}
+
+/** What the write checks against the database before writing: a job without its buffers. */
+export interface CompactionCheck {
+  upTo: number;
+  after: number | null;
+  /** How many log entries it folds. */
+  entries: number;
+  row: FoldInputs['row'];
+  last: FoldInputs['last'];
 }
 
 export interface LogRow {
@@ -29,52 +50,121 @@ export function toLogged(row: LogRow): LoggedUpdate {
   return { update: new Uint8Array(row.data), at: row.at, author: row.author, quiet: row.quiet === 1 };
 }
 
-export interface CompactionIO {
-  /** The log up to `upTo` and the fold's inputs; null if that log is empty. */
-  read(room: string, upTo: number): CompactionJob | null;
-  /**
-   * Writes a compaction planned from `job`, unless what it read changed
-   * meanwhile (then nothing: 0). Returns how many log entries it replaced.
-   */
-  write(room: string, job: CompactionJob, compaction: Compaction): number;
+/** The room's compaction mark: log entries at or before it are in the snapshot (and history), waiting to be deleted. */
+export const MARK_OF = `coalesce((SELECT log_upto FROM snapshots WHERE snapshots.room = updates.room), 0)`;
+
+export function checkOf(job: CompactionJob): CompactionCheck {
+  const { row, last, log } = job.inputs;
+  // stillCurrent compares neither the base nor the last version's update: leave their bytes behind.
+  return { upTo: job.upTo, after: job.after, entries: log.length, row: row && { ...row, base: null }, last: last && { ...last, update: new Uint8Array() } };
 }
 
-export function compactionIO(db: Database.Database, history: HistoryStore, loadSnapshot: (room: string) => Uint8Array | null): CompactionIO {
-  const selectLogUpTo = db.prepare<[string, number], LogRow>('SELECT data, at, author, quiet FROM updates WHERE room = ? AND seq <= ? ORDER BY seq');
-  const countUpTo = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ? AND seq <= ?');
-  const deleteUpTo = db.prepare<[string, number]>('DELETE FROM updates WHERE room = ? AND seq <= ?');
-  const upsertSnapshot = db.prepare<[string, Uint8Array, number]>(
-    `INSERT INTO snapshots (room, state, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+/** The reads, on any connection. */
+export function compactionReader(
+  db: Database.Database,
+  history: HistoryStore,
+  loadSnapshot: (room: string) => Uint8Array | null,
+): (room: string, upTo: number) => CompactionJob | null {
+  const selectMark = db.prepare<[string], { log_upto: number | null }>('SELECT log_upto FROM snapshots WHERE room = ?');
+  const selectLog = db.prepare<[string, number, number], LogRow>(
+    'SELECT data, at, author, quiet FROM updates WHERE room = ? AND seq > ? AND seq <= ? ORDER BY seq',
   );
-  // (Run anew each time: SQLite applies PRAGMA synchronous when it compiles it, see sqlite.ts.)
-  const setSynchronous = (level: 'NORMAL' | 'FULL') => db.pragma(`synchronous = ${level}`);
-  // IMMEDIATE: the write lock from the start. A deferred transaction that read
-  // first could not write once the relay had committed meanwhile (SQLITE_BUSY).
-  const writeJob = db.transaction((room: string, { upTo, inputs }: CompactionJob, { plan, snapshot }: Compaction): number => {
-    // (Only counts are read from `inputs` here: its buffers may have moved to the storage thread.)
-    if (countUpTo.get(room, upTo)!.n !== inputs.log.length || !history.stillCurrent(room, inputs)) return 0;
-    history.writeFold(room, plan);
-    upsertSnapshot.run(room, snapshot, Date.now());
-    deleteUpTo.run(room, upTo);
-    return inputs.log.length;
+  // One read transaction: the mark, the log and the history as of one moment.
+  return db.transaction((room: string, upTo: number): CompactionJob | null => {
+    const after = selectMark.get(room)?.log_upto ?? null;
+    const log = selectLog.all(room, after ?? 0, upTo).map(toLogged);
+    if (log.length === 0) return null;
+    const snapshot = loadSnapshot(room);
+    return { upTo, after, inputs: history.foldInputs(room, snapshot, log), snapshot };
   });
-  return {
-    read(room, upTo) {
-      const log = selectLogUpTo.all(room, upTo).map(toLogged);
-      if (log.length === 0) return null;
-      const snapshot = loadSnapshot(room);
-      return { upTo, inputs: history.foldInputs(room, snapshot, log), snapshot };
-    },
-    write(room, job, compaction) {
-      // Without an fsync here: atomic either way, and the relay's next sync of the WAL makes it durable.
-      // Until then a power loss can only undo the whole compaction, leaving the log it replaced.
-      setSynchronous('NORMAL');
-      try {
-        return writeJob.immediate(room, job, compaction);
-      } finally {
-        setSynchronous('FULL');
-      }
-    },
+}
+
+/**
+ * The write: returns how many log entries it folded (0: something it read
+ * changed meanwhile, nothing written). `deleteFolded`: delete them in the same
+ * transaction (else a LogTrimmer does, later).
+ */
+export function compactionWriter(
+  db: Database.Database,
+  history: HistoryStore,
+  { deleteFolded }: { deleteFolded: boolean },
+): (room: string, check: CompactionCheck, compaction: Compaction) => number {
+  const selectMark = db.prepare<[string], { log_upto: number | null }>('SELECT log_upto FROM snapshots WHERE room = ?');
+  const upsertSnapshot = db.prepare<[string, Uint8Array, number, number]>(
+    `INSERT INTO snapshots (room, state, updated_at, log_upto) VALUES (?, ?, ?, ?)
+     ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, log_upto = excluded.log_upto`,
+  );
+  const deleteUpTo = db.prepare<[string, number]>('DELETE FROM updates WHERE room = ? AND seq <= ?');
+  // IMMEDIATE (below): the write lock from the start. A deferred transaction that read first could
+  // not write once the relay had committed meanwhile (SQLITE_BUSY).
+  const write = db.transaction((room: string, check: CompactionCheck, { plan, snapshot }: Compaction): number => {
+    // Every compaction moves the mark (one in place too, see sqlite.ts): the same mark means the same log.
+    if ((selectMark.get(room)?.log_upto ?? null) !== check.after || !history.stillCurrent(room, check)) return 0;
+    history.writeFold(room, plan);
+    upsertSnapshot.run(room, snapshot, Date.now(), check.upTo);
+    if (deleteFolded) deleteUpTo.run(room, check.upTo);
+    return check.entries;
+  });
+  // Without an fsync here: atomic either way, and the relay's next sync of the WAL makes it durable.
+  // Until then a power loss can only undo the whole compaction, leaving the log it replaced.
+  // (Run anew each time: SQLite applies PRAGMA synchronous when it compiles it, see sqlite.ts.)
+  return (room, check, compaction) => {
+    const level = db.pragma('synchronous', { simple: true }) as number;
+    db.pragma('synchronous = NORMAL');
+    try {
+      return write.immediate(room, check, compaction);
+    } finally {
+      db.pragma(`synchronous = ${level}`);
+    }
   };
+}
+
+/** Deletes, in one statement, every log entry at or before its room's mark (a stop can leave some: at open, before any client). */
+export function deleteFoldedEntries(db: Database.Database): number {
+  return db.prepare(`DELETE FROM updates WHERE seq <= ${MARK_OF}`).run().changes;
+}
+
+/** Log entries deleted per transaction. */
+const TRIM_CHUNK = 256;
+
+/**
+ * Deletes log entries a compaction folded (at or before the room's mark), on
+ * the storage thread, in transactions of TRIM_CHUNK entries, one per turn of
+ * its event loop: a busy room's 5,000 folded entries are ~20 short holds of
+ * the write lock between the relay's commits, not one long one. Nothing reads
+ * them meanwhile (loads start after the mark).
+ */
+export class LogTrimmer {
+  private readonly due = new Map<string, number>();
+  private scheduled: NodeJS.Immediate | null = null;
+  private readonly deleteChunk: (room: string, upTo: number) => number;
+
+  constructor(
+    db: Database.Database,
+    private readonly onError: (error: Error) => void,
+  ) {
+    const chunk = db.prepare<[string, number, number]>(
+      'DELETE FROM updates WHERE seq IN (SELECT seq FROM updates WHERE room = ? AND seq <= ? ORDER BY seq LIMIT ?)',
+    );
+    this.deleteChunk = (room, upTo) => chunk.run(room, upTo, TRIM_CHUNK).changes;
+  }
+
+  /** Deletes `room`'s log entries up to `upTo`, soon. */
+  trim(room: string, upTo: number): void {
+    this.due.set(room, Math.max(upTo, this.due.get(room) ?? 0));
+    this.scheduled ??= setImmediate(() => this.next());
+  }
+
+  private next(): void {
+    this.scheduled = null;
+    const [room, upTo] = this.due.entries().next().value as [string, number];
+    try {
+      if (this.deleteChunk(room, upTo) < TRIM_CHUNK) this.due.delete(room);
+    } catch (error) {
+      // The entries stay, hidden by the mark: the next start deletes them (deleteFoldedEntries).
+      this.due.delete(room);
+      this.onError(error as Error);
+    }
+    if (this.due.size > 0) this.scheduled = setImmediate(() => this.next());
+  }
 }

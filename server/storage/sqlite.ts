@@ -11,7 +11,7 @@ import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HistoryStore, type HistoryOptions } from '../history/historyStore';
 import { planCompaction } from '../history/fold';
-import { compactionIO, toLogged, type LogRow } from './compactionIO';
+import { checkOf, compactionReader, compactionWriter, deleteFoldedEntries, MARK_OF, toLogged, type LogRow } from './compactionIO';
 import { StorageThread } from './storageThread';
 import { StorageBusy, type AppendEntry, type LoggedUpdate, type Storage, type StoredRoom } from './storage';
 
@@ -31,6 +31,14 @@ const SCHEMA = `
 
 /** Columns added to `updates` for history: when each entry arrived and who sent it (null in older rows). */
 const HISTORY_COLUMNS = { at: 'INTEGER', author: 'INTEGER', quiet: 'INTEGER' } as const;
+/**
+ * Column added to `snapshots`: the room's compaction mark, the last log entry
+ * the snapshot holds (null in older rows: the whole log is after it). Entries
+ * at or before it are deleted after the compaction, in small transactions
+ * (compactionIO.ts); until then loads skip them, and a stop may leave some for
+ * the next open to delete.
+ */
+const SNAPSHOT_COLUMNS = { log_upto: 'INTEGER' } as const;
 
 /** How long other writes here wait for the write lock (better-sqlite3's default). */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -46,23 +54,23 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(SCHEMA);
-  const columns = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'updates\')').all().map((c) => c.name));
-  for (const [column, type] of Object.entries(HISTORY_COLUMNS)) {
-    if (!columns.has(column)) db.exec(`ALTER TABLE updates ADD COLUMN ${column} ${type}`);
-  }
+  addColumns(db, 'updates', HISTORY_COLUMNS);
+  addColumns(db, 'snapshots', SNAPSHOT_COLUMNS);
+  deleteFoldedEntries(db);
 
   const selectSnapshot = db.prepare<[string], { state: Buffer }>('SELECT state FROM snapshots WHERE room = ?');
-  const selectUpdates = db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE room = ? ORDER BY seq');
-  const selectLog = db.prepare<[string], LogRow>(
-    'SELECT data, at, author, quiet FROM updates WHERE room = ? ORDER BY seq',
-  );
-  const countUpdates = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ?');
-  const upsertSnapshot = db.prepare<[string, Uint8Array, number]>(
-    `INSERT INTO snapshots (room, state, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+  // The log is what follows the room's compaction mark (MARK_OF).
+  const selectUpdates = db.prepare<[string], { data: Buffer }>(`SELECT data FROM updates WHERE room = ? AND seq > ${MARK_OF} ORDER BY seq`);
+  const selectLog = db.prepare<[string], LogRow>(`SELECT data, at, author, quiet FROM updates WHERE room = ? AND seq > ${MARK_OF} ORDER BY seq`);
+  const countUpdates = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM updates WHERE room = ? AND seq > ${MARK_OF}`);
+  // In place, the whole log goes, and the mark moves past it: a background compaction that read before sees a new mark.
+  const upsertSnapshot = db.prepare<[string, Uint8Array, number, number | null]>(
+    `INSERT INTO snapshots (room, state, updated_at, log_upto) VALUES (?, ?, ?, ?)
+     ON CONFLICT (room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, log_upto = excluded.log_upto`,
   );
   const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE room = ?');
   const lastSeq = db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM updates WHERE room = ?');
+  const markOf = db.prepare<[string], { log_upto: number | null }>('SELECT log_upto FROM snapshots WHERE room = ?');
   // appendUnsynced: its transaction commits without SQLite's fsync; `sync` fsyncs the WAL on
   // libuv's thread pool instead. So does a compaction made in the background (compactionIO.ts:
   // nothing waits on it). Every other transaction (and checkpoint) stays FULL. appendUnsynced
@@ -85,32 +93,35 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   const history = new HistoryStore(db, historyOptions, { loadLog, loadSnapshot });
 
   const appendAll = appendTransaction(db);
-  const appender = file === ':memory:' ? null : openAppender(file);
   const compactRoom = db.transaction((room: string, state: Uint8Array) => {
     // The log about to be dropped becomes history first, in this same transaction.
     history.fold(room, loadSnapshot(room), loadLog(room));
-    upsertSnapshot.run(room, state, Date.now());
+    const last = lastSeq.get(room)?.seq ?? null;
+    upsertSnapshot.run(room, state, Date.now(), last ?? markOf.get(room)?.log_upto ?? null);
     deleteUpdates.run(room);
   });
-  const io = compactionIO(db, history, loadSnapshot);
-  // The storage thread compacts with a connection of its own (reads, plan, writes: nothing on this
+  const readCompaction = compactionReader(db, history, loadSnapshot);
+  const writeCompaction = compactionWriter(db, history, { deleteFolded: true });
+  const appender = file === ':memory:' ? null : openAppender(file);
+  // The storage thread compacts with a connection of its own (reads, plan, write: nothing on this
   // event loop); a database only this connection sees (':memory:') or a test's clock keeps the
-  // reads and writes here.
+  // reads and the write here, and the thread only plans.
   const thread = new StorageThread(file === ':memory:' || historyOptions.now ? null : { file, retentionDays: historyOptions.retentionDays });
 
-  /** Reads, plans (on the storage thread when it can) and writes a compaction here. */
+  /** Reads here, plans (on the storage thread when it can) and writes a compaction. */
   const compactHere = (room: string, upTo: number, done: (error: Error | null, folded: number) => void): void => {
-    const job = io.read(room, upTo);
+    const job = readCompaction(room, upTo);
     if (!job) {
       queueMicrotask(() => done(null, 0));
       return;
     }
+    const check = checkOf(job); // (before its buffers move to the thread)
     const inPlace = (error: Error) => {
       if (closed) return done(error, 0);
       // No storage thread (it failed to start or died; the inputs went with it): read them again, plan here.
       try {
-        const again = io.read(room, upTo);
-        done(null, again ? io.write(room, again, planCompaction(again.inputs, again.snapshot)) : 0);
+        const again = readCompaction(room, upTo);
+        done(null, again ? writeCompaction(room, checkOf(again), planCompaction(again.inputs, again.snapshot)) : 0);
       } catch (inPlaceError) {
         done(inPlaceError as Error, 0);
       }
@@ -118,7 +129,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
     thread.plan(room, job.inputs, job.snapshot).then((compaction) => {
       if (closed) return done(new Error('storage closed'), 0);
       try {
-        done(null, io.write(room, job, compaction));
+        done(null, writeCompaction(room, check, compaction));
       } catch (error) {
         done(error as Error, 0);
       }
@@ -213,6 +224,14 @@ function openAppender(file: string) {
     append: (entries: readonly AppendEntry[]) => appendOrBusy(appendAll, entries),
     close: () => db.close(),
   };
+}
+
+/** Adds the columns `table` lacks (databases made by older versions). */
+function addColumns(db: Database.Database, table: string, columns: Record<string, string>): void {
+  const has = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name));
+  for (const [column, type] of Object.entries(columns)) {
+    if (!has.has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
 }
 
 /** One transaction appending entries to the log, on `db`. */

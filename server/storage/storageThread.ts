@@ -7,9 +7,10 @@
  * still took the loop ~6 ms per compaction, a fifth of its time under the
  * durability benchmark's load (20 rooms, ~17,000 updates/s). So for a database
  * file the thread does all of it with a SQLite connection of its own
- * (compactionIO.ts; WAL lets it read beside the relay's writes, and its write
- * transaction waits for the relay's, which take microseconds). Without a file
- * (':memory:'), it only plans, from inputs the relay's connection reads.
+ * (compactionIO.ts; WAL lets it read beside the relay's writes, and it holds
+ * the write lock a few rows at a time). Without a file (':memory:'), it only
+ * plans, from inputs the relay's connection reads. It runs at a lower CPU
+ * priority than the relay (storageWorker.ts).
  *
  * (WAL checkpoints were tried here too, on a connection of the thread's own:
  * with writes never pausing, its passive checkpoints rarely caught up, the
