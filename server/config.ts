@@ -20,7 +20,7 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** A room with no sockets for this long is stored and unloaded (ROOM_IDLE_UNLOAD_MS, default 30000). */
   readonly roomIdleUnloadMs: number;
-  /** A room's update log is compacted into a snapshot past this many entries (COMPACT_AFTER_UPDATES, default 500). */
+  /** A room's update log is compacted into a snapshot past this many entries, once the room is quiet (COMPACT_AFTER_UPDATES, default 500; server/relay/rooms.ts). */
   readonly compactAfterUpdates: number;
   /** Interval between WebSocket pings; a socket silent for two intervals is dropped (PING_INTERVAL_MS, default 30000). */
   readonly pingIntervalMs: number;
