@@ -7,10 +7,11 @@
  * property test P1 with PROPERTY_SEED=944258827). And Slate's normalising of a
  * remote change (merging neighbouring texts with the same marks) is a local
  * operation: it reaches Yjs before the next remote change is applied, not
- * against a document that has moved on (rootEvents.ts).
+ * against a document that has moved on (rootEvents.ts). And a block a peer
+ * emptied shows no marks, as its document holds none (R-MARKS3; rootEvents.ts).
  */
 import { withYjs, YjsEditor, yTextToSlateElement } from '@slate-yjs/core';
-import { createEditor } from 'slate';
+import { createEditor, Transforms } from 'slate';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { makeRng } from '../lab/sim/rng';
@@ -102,5 +103,27 @@ describe('remote changes with marks', () => {
         docs.forEach((d, i) => expect(shown(editors[i]), `seed ${seed}, step ${step}, replica ${i}`).toEqual(held(d)));
       }
     }
+  });
+
+  it('R-MARKS3: a peer deletes all of a bold paragraph: the watching tab shows it empty and unmarked, and what it types there is plain', () => {
+    const alice = replica(1);
+    const bob = replica(2);
+    const block = new Y.XmlText();
+    block.setAttribute('type', 'paragraph');
+    block.insert(0, 'loud', { bold: true, italic: true });
+    rootOf(alice).insertEmbed(0, block);
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(alice));
+    const editor = view(bob);
+    expect(shown(editor)).toEqual([{ type: 'paragraph', children: [{ text: 'loud', bold: true, italic: true }] }]);
+
+    blockOf(alice).delete(0, 4);
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(alice, Y.encodeStateVector(bob)));
+    expect(shown(editor)).toEqual(held(bob));
+    expect(shown(editor)).toEqual([{ type: 'paragraph', children: [{ text: '' }] }]);
+
+    Transforms.insertText(editor, 'quiet', { at: { path: [0, 0], offset: 0 } });
+    YjsEditor.flushLocalChanges(editor);
+    Y.applyUpdate(alice, Y.encodeStateAsUpdate(bob, Y.encodeStateVector(alice)));
+    expect(blockOf(alice).toDelta()).toEqual([{ insert: 'quiet' }]);
   });
 });

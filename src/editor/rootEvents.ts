@@ -15,10 +15,15 @@
  *   Slate documents for replacing content (`editor.children = …`, then
  *   `onChange`), and the selection is moved to where its block went.
  *
+ * - A change that empties a block leaves Slate the block's last text node
+ *   with the marks of the text it held: the tab showed (and would have typed)
+ *   bold in a paragraph whose document holds no marks (R-MARKS2, 6 seeds in
+ *   3,000). Those marks are dropped as part of the change.
+ *
  * The wrappers around this (caret restore, undo capture) still see every call.
  */
 import { YjsEditor, yTextToSlateElement } from '@slate-yjs/core';
-import { Editor, type Descendant, type Point } from 'slate';
+import { Editor, Element, Text, Transforms, type Descendant, type Point } from 'slate';
 import * as Y from 'yjs';
 
 /** A root change inserting or removing at least this many blocks is applied in one pass. */
@@ -46,11 +51,34 @@ export function withRootEvents<T extends YjsEditor>(editor: T): T {
       }
     }
     applyRemoteEvents(rest, origin);
+    dropMarksOfEmptiedBlocks(editor, rest, origin);
     // Slate normalised what the remote change left (merging neighbouring texts with the same marks,
     // say) as local operations: they go to Yjs now, against the document they were made on.
     YjsEditor.flushLocalChanges(editor);
   };
   return editor;
+}
+
+/**
+ * For each block a remote change emptied whose one text node Slate kept with
+ * marks: the marks go, applied with the change's origin (a remote operation:
+ * Yjs has nothing to store for an empty text, and nothing is sent back).
+ */
+function dropMarksOfEmptiedBlocks(editor: YjsEditor, events: ReadonlyArray<Y.YEvent<Y.XmlText>>, origin: unknown): void {
+  const root = editor.sharedRoot;
+  let blocks: unknown[] | null = null;
+  for (const { target } of events) {
+    if (target === root || target.parent !== root || target.length !== 0) continue;
+    blocks ??= (root.toDelta() as RootDelta).map((op) => op.insert); // (kept between root changes: rootDeltaCache.ts)
+    const index = blocks.indexOf(target);
+    const block = editor.children[index];
+    if (!Element.isElement(block) || block.children.length !== 1) continue;
+    const [leaf] = block.children;
+    if (!Text.isText(leaf) || leaf.text !== '') continue;
+    const marks = Object.keys(leaf).filter((key) => key !== 'text');
+    if (marks.length === 0) continue;
+    YjsEditor.withOrigin(editor, origin, () => Transforms.unsetNodes(editor as unknown as Editor, marks, { at: [index, 0] }));
+  }
 }
 
 function isBulkBlockChange(delta: RootDelta): boolean {
