@@ -126,45 +126,87 @@ export function deleteFoldedEntries(db: Database.Database): number {
 
 /** Log entries deleted per transaction. */
 const TRIM_CHUNK = 256;
+/** The trimmer waits until no other connection has committed for this long … */
+export const TRIM_WHEN_QUIET_MS = 250;
+/** … unless this many folded entries wait (a few MB of file). */
+export const TRIM_BACKLOG = 100_000;
 
 /**
  * Deletes log entries a compaction folded (at or before the room's mark), on
  * the storage thread, in transactions of TRIM_CHUNK entries, one per turn of
  * its event loop: a busy room's 5,000 folded entries are ~20 short holds of
- * the write lock between the relay's commits, not one long one. Nothing reads
- * them meanwhile (loads start after the mark).
+ * the write lock, not one long one. Nothing reads them meanwhile (loads start
+ * after the mark), so it waits for the database to be quiet (no commit by
+ * another connection, i.e. the relay, for TRIM_WHEN_QUIET_MS): while the relay
+ * is busy its commits would find the lock held, and the deletions would take
+ * a core from it. Past TRIM_BACKLOG folded entries it deletes anyway.
  */
 export class LogTrimmer {
-  private readonly due = new Map<string, number>();
-  private scheduled: NodeJS.Immediate | null = null;
+  /** Rooms with folded entries to delete: up to which sequence number, and about how many. */
+  private readonly due = new Map<string, { upTo: number; entries: number }>();
+  private backlog = 0;
+  private scheduled: NodeJS.Immediate | NodeJS.Timeout | null = null;
   private readonly deleteChunk: (room: string, upTo: number) => number;
+  private readonly dataVersion: () => number;
+  private seenVersion: number;
+  private busyAt: number;
 
   constructor(
     db: Database.Database,
     private readonly onError: (error: Error) => void,
+    private readonly now: () => number = () => performance.now(),
   ) {
     const chunk = db.prepare<[string, number, number]>(
       'DELETE FROM updates WHERE seq IN (SELECT seq FROM updates WHERE room = ? AND seq <= ? ORDER BY seq LIMIT ?)',
     );
     this.deleteChunk = (room, upTo) => chunk.run(room, upTo, TRIM_CHUNK).changes;
+    // Changes whenever another connection has committed since this one last asked (its own commits do not count).
+    this.dataVersion = () => db.pragma('data_version', { simple: true }) as number;
+    this.seenVersion = this.dataVersion();
+    this.busyAt = -Infinity;
   }
 
-  /** Deletes `room`'s log entries up to `upTo`, soon. */
-  trim(room: string, upTo: number): void {
-    this.due.set(room, Math.max(upTo, this.due.get(room) ?? 0));
+  /** Folded entries waiting to be deleted (about). */
+  get waiting(): number {
+    return this.backlog;
+  }
+
+  /** Deletes `room`'s log entries up to `upTo` (`entries` of them), once the database is quiet. */
+  trim(room: string, upTo: number, entries: number): void {
+    const due = this.due.get(room);
+    this.due.set(room, { upTo: Math.max(upTo, due?.upTo ?? 0), entries: (due?.entries ?? 0) + entries });
+    this.backlog += entries;
     this.scheduled ??= setImmediate(() => this.next());
   }
 
   private next(): void {
     this.scheduled = null;
-    const [room, upTo] = this.due.entries().next().value as [string, number];
+    const version = this.dataVersion();
+    if (version !== this.seenVersion) {
+      this.seenVersion = version;
+      this.busyAt = this.now();
+    }
+    const quietFor = this.now() - this.busyAt;
+    if (quietFor < TRIM_WHEN_QUIET_MS && this.backlog < TRIM_BACKLOG) {
+      this.scheduled = setTimeout(() => this.next(), TRIM_WHEN_QUIET_MS - quietFor);
+      return;
+    }
+    const [room, due] = this.due.entries().next().value as [string, { upTo: number; entries: number }];
     try {
-      if (this.deleteChunk(room, upTo) < TRIM_CHUNK) this.due.delete(room);
+      const deleted = this.deleteChunk(room, due.upTo);
+      due.entries -= deleted;
+      this.backlog -= deleted;
+      if (deleted < TRIM_CHUNK) this.forget(room, due);
     } catch (error) {
       // The entries stay, hidden by the mark: the next start deletes them (deleteFoldedEntries).
-      this.due.delete(room);
+      this.forget(room, due);
       this.onError(error as Error);
     }
     if (this.due.size > 0) this.scheduled = setImmediate(() => this.next());
+  }
+
+  private forget(room: string, due: { entries: number }): void {
+    this.backlog -= Math.max(0, due.entries);
+    this.due.delete(room);
   }
 }

@@ -11,15 +11,16 @@
  *     relay's event loop is busy (here: blocked) the whole time;
  * BC5 loads skip the entries it folded at once; the thread deletes them from the file after;
  * BC6 that deletion is 256 entries per transaction (no long hold of the write lock);
- * BC7 folded entries a stop left in the file are skipped, and deleted at the next open.
+ * BC7 folded entries a stop left in the file are skipped, and deleted at the next open;
+ * BC8 the deletion waits while the relay commits (unless too many wait).
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { LogTrimmer } from './compactionIO';
+import { LogTrimmer, TRIM_BACKLOG, TRIM_WHEN_QUIET_MS } from './compactionIO';
 import { openSqliteStorage, type SqliteStorage } from './sqlite';
 import { docFromStored } from './storage.contract';
 
@@ -210,7 +211,7 @@ it('BC6: the trimmer deletes 256 entries per transaction, one transaction per tu
   const trimmer = new LogTrimmer(db, (error) => {
     throw error;
   });
-  trimmer.trim(ROOM, 550);
+  trimmer.trim(ROOM, 550, 550);
   const seen = [count.get(ROOM)!.n];
   for (let turn = 0; turn < 4; turn++) {
     await nextTurn();
@@ -219,6 +220,44 @@ it('BC6: the trimmer deletes 256 entries per transaction, one transaction per tu
   expect(seen).toEqual([600, 344, 88, 50, 50]);
   expect(count.get('other')!.n).toBe(5);
   db.close();
+});
+
+it('BC8: the trimmer waits while another connection commits, and deletes once it has been quiet for 250 ms, or at once past 100,000 waiting', async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
+  try {
+    const file = join(dir, 'busy.sqlite');
+    openSqliteStorage(file).close(); // the schema
+    const db = new Database(file);
+    const relay = new Database(file); // another connection, committing as the relay does
+    const insert = db.prepare('INSERT INTO updates (room, data) VALUES (?, ?)');
+    for (let i = 0; i < 600; i++) insert.run(ROOM, Buffer.from([i % 256]));
+    const relayCommits = () => relay.prepare('INSERT INTO updates (room, data) VALUES (?, ?)').run('other', Buffer.from([1]));
+    const count = () => db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE room = ?').get(ROOM)!.n;
+    const trimmer = new LogTrimmer(db, (error) => {
+      throw error;
+    });
+    trimmer.trim(ROOM, 600, 600);
+    relayCommits();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(count()).toBe(600);
+    await vi.advanceTimersByTimeAsync(TRIM_WHEN_QUIET_MS - 50);
+    relayCommits();
+    await vi.advanceTimersByTimeAsync(TRIM_WHEN_QUIET_MS);
+    expect(count()).toBe(600); // still busy 50 ms before
+    await vi.advanceTimersByTimeAsync(TRIM_WHEN_QUIET_MS);
+    expect(count()).toBe(0);
+    expect(trimmer.waiting).toBe(0);
+
+    for (let i = 0; i < 300; i++) insert.run(ROOM, Buffer.from([i % 256]));
+    trimmer.trim(ROOM, Number.MAX_SAFE_INTEGER, TRIM_BACKLOG); // (as if that many waited)
+    relayCommits();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(count()).toBeLessThan(300); // deleting while busy
+    relay.close();
+    db.close();
+  } finally {
+    vi.useRealTimers();
+  }
 });
 
 it('BC7: folded entries a stop left in the file are skipped by loads, and deleted at the next open', async () => {

@@ -90,7 +90,7 @@ function compact(job: Extract<StorageJob, { kind: 'compact' }>): number {
   const { compaction, keep } = plan(job.room, read.inputs, read.snapshot);
   const folded = database.write(job.room, checkOf(read), compaction);
   keep(folded > 0);
-  if (folded > 0) database.trimmer.trim(job.room, job.upTo);
+  if (folded > 0) database.trimmer.trim(job.room, job.upTo, folded);
   return folded;
 }
 
