@@ -202,6 +202,8 @@ export class Replication {
     }
     this.advance(waiter);
     if (waiter.saved < frames && (waiter.degraded || this.hooks.livePeers() < this.options.acks - 1)) this.degrade(waiter, now);
+    // The peers may have confirmed this seq before our own commit returned: then say so now, or nobody will.
+    else this.tell(waiter, false);
     return waiter.saved;
   }
 
