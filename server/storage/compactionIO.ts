@@ -6,8 +6,9 @@
  * (`snapshots.log_upto`) to the last entry it folded; loads read the log after
  * the mark only. The storage thread (storageWorker.ts) does both on its own
  * connection and deletes the folded entries afterwards, TRIM_CHUNK per
- * transaction (`LogTrimmer`); without the thread (':memory:') the relay's
- * connection does it all, the deletion inside the write.
+ * transaction, once the relay has stopped committing for a moment
+ * (`LogTrimmer`); without the thread (':memory:') the relay's connection does
+ * it all, the deletion inside the write.
  *
  * Why the mark: the thread's write transaction used to delete the folded log
  * itself, holding SQLite's write lock for a few ms per 500 entries (tens of ms
