@@ -25,7 +25,9 @@ export type StorageReply = { id: number; result: unknown } | { id: number; error
  * applies it to this thread only): when both want a core, the relay's
  * receipts, broadcasts and acks go first, and a compaction waits. It still
  * runs whenever a core is free. (Databases do the same with background
- * compaction, e.g. RocksDB's LowerThreadPoolCPUPriority.)
+ * compaction, e.g. RocksDB's LowerThreadPoolCPUPriority.) Under
+ * bench/durability.ts it makes no measurable difference since compactions
+ * wait for quiet rooms (bench/RESULTS.md); it is for the bursts that do not.
  */
 const NICENESS = 10;
 try {
