@@ -183,8 +183,8 @@ export class Rooms implements RoomDirectory {
         this.quietTimer = setTimeout(() => this.compactQuietRooms(), COMPACT_WHEN_QUIET_MS - quietFor).unref();
         return;
       }
-      this.dueWhenQuiet.delete(room);
-      if (this.rooms.get(room.name) === room) this.compactSoon(room);
+      this.dueWhenQuiet.delete(room); // (an unloaded room is not here: unload forgets it)
+      this.compactSoon(room);
     }
   }
 

@@ -54,6 +54,22 @@ export function toLogged(row: LogRow): LoggedUpdate {
 /** The room's compaction mark: log entries at or before it are in the snapshot (and history), waiting to be deleted. */
 export const MARK_OF = `coalesce((SELECT log_upto FROM snapshots WHERE snapshots.room = updates.room), 0)`;
 
+/** A room's snapshot and its log after the mark, as every connection that compacts reads them (the relay's, the storage thread's). */
+export function roomReads(db: Database.Database): {
+  loadSnapshot: (room: string) => Uint8Array | null;
+  loadLog: (room: string) => LoggedUpdate[];
+} {
+  const selectSnapshot = db.prepare<[string], { state: Buffer }>('SELECT state FROM snapshots WHERE room = ?');
+  const selectLog = db.prepare<[string], LogRow>(`SELECT data, at, author, quiet FROM updates WHERE room = ? AND seq > ${MARK_OF} ORDER BY seq`);
+  return {
+    loadSnapshot: (room) => {
+      const row = selectSnapshot.get(room);
+      return row ? new Uint8Array(row.state) : null;
+    },
+    loadLog: (room) => selectLog.all(room).map(toLogged),
+  };
+}
+
 export function checkOf(job: CompactionJob): CompactionCheck {
   const { row, last, log } = job.inputs;
   // stillCurrent compares neither the base nor the last version's update: leave their bytes behind.

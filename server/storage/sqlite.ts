@@ -11,9 +11,9 @@ import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HistoryStore, type HistoryOptions } from '../history/historyStore';
 import { planCompaction } from '../history/fold';
-import { checkOf, compactionReader, compactionWriter, deleteFoldedEntries, MARK_OF, toLogged, type LogRow } from './compactionIO';
+import { checkOf, compactionReader, compactionWriter, deleteFoldedEntries, MARK_OF, roomReads } from './compactionIO';
 import { StorageThread } from './storageThread';
-import { StorageBusy, type AppendEntry, type LoggedUpdate, type Storage, type StoredRoom } from './storage';
+import { StorageBusy, type AppendEntry, type Storage, type StoredRoom } from './storage';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS snapshots (
@@ -61,7 +61,6 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   const selectSnapshot = db.prepare<[string], { state: Buffer }>('SELECT state FROM snapshots WHERE room = ?');
   // The log is what follows the room's compaction mark (MARK_OF).
   const selectUpdates = db.prepare<[string], { data: Buffer }>(`SELECT data FROM updates WHERE room = ? AND seq > ${MARK_OF} ORDER BY seq`);
-  const selectLog = db.prepare<[string], LogRow>(`SELECT data, at, author, quiet FROM updates WHERE room = ? AND seq > ${MARK_OF} ORDER BY seq`);
   const countUpdates = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM updates WHERE room = ? AND seq > ${MARK_OF}`);
   // In place, the whole log goes, and the mark moves past it: a background compaction that read before sees a new mark.
   const upsertSnapshot = db.prepare<[string, Uint8Array, number, number | null]>(
@@ -85,11 +84,7 @@ export function openSqliteStorage(file: string, { history: historyOptions = { re
   let walFd: number | null = null;
   let closed = false;
 
-  const loadLog = (room: string): LoggedUpdate[] => selectLog.all(room).map(toLogged);
-  const loadSnapshot = (room: string): Uint8Array | null => {
-    const row = selectSnapshot.get(room);
-    return row ? new Uint8Array(row.state) : null;
-  };
+  const { loadSnapshot, loadLog } = roomReads(db);
   const history = new HistoryStore(db, historyOptions, { loadLog, loadSnapshot });
 
   const appendAll = appendTransaction(db);

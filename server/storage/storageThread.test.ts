@@ -73,6 +73,11 @@ class Typists {
   }
 }
 
+/** Appends `entries` to the room's log, in one transaction. */
+function appendTo(storage: SqliteStorage, entries: Entry[]): void {
+  storage.append(entries.map((entry) => ({ room: ROOM, ...entry })));
+}
+
 function typedLog(bursts: number): Entry[] {
   return new Typists().bursts(bursts);
 }
@@ -102,7 +107,7 @@ it('BC1: stores the same document and history as compaction in place', async () 
   const log = typedLog(6);
   const inPlace = open('in-place');
   const background = open('background');
-  for (const storage of [inPlace, background]) storage.append(log.map((entry) => ({ room: ROOM, ...entry })));
+  for (const storage of [inPlace, background]) appendTo(storage, log);
   inPlace.compact(ROOM, stateFrom(log));
   expect(await compactInBackground(background)).toBe(log.length);
 
@@ -117,9 +122,9 @@ it('BC2: updates appended while it plans stay in the log and are folded by the n
   const first = typists.bursts(3);
   const later = typists.bursts(2);
   const storage = open('racing');
-  storage.append(first.map((entry) => ({ room: ROOM, ...entry })));
+  appendTo(storage, first);
   const folded = compactInBackground(storage);
-  storage.append(later.map((entry) => ({ room: ROOM, ...entry }))); // before the storage thread answers
+  appendTo(storage, later); // before the storage thread answers
   expect(await folded).toBe(first.length);
 
   expect(storage.logLength(ROOM)).toBe(later.length);
@@ -138,7 +143,7 @@ it('BC2: updates appended while it plans stay in the log and are folded by the n
 it('BC3: a compaction in place meanwhile wins; the background one writes nothing', async () => {
   const log = typedLog(4);
   const storage = open('unloaded');
-  storage.append(log.map((entry) => ({ room: ROOM, ...entry })));
+  appendTo(storage, log);
   const folded = compactInBackground(storage);
   storage.compact(ROOM, stateFrom(log)); // the room was unloaded: stored and compacted in place
   const afterInPlace = versionsOf(storage);
@@ -152,7 +157,7 @@ it('BC3: a compaction in place meanwhile wins; the background one writes nothing
 it('BC4: reads and writes on its own connection, while the event loop is blocked', () => {
   const log = typedLog(4);
   const storage = open('blocked');
-  storage.append(log.map((entry) => ({ room: ROOM, ...entry })));
+  appendTo(storage, log);
   storage.compactInBackground!(ROOM, () => {});
   // Block this thread (no callback, no message from the storage thread can run) and watch the file.
   const watcher = new Database(join(dir, 'blocked.sqlite'), { readonly: true });
@@ -185,9 +190,9 @@ it('BC5: the entries it folded are gone from loads at once, and from the file af
   const folded = typists.bursts(60); // 600 entries
   const later = typists.bursts(1);
   const storage = open('trimmed');
-  storage.append(folded.map((entry) => ({ room: ROOM, ...entry })));
+  appendTo(storage, folded);
   const done = compactInBackground(storage);
-  storage.append(later.map((entry) => ({ room: ROOM, ...entry })));
+  appendTo(storage, later);
   expect(await done).toBe(600);
   expect(storage.logLength(ROOM)).toBe(later.length);
   expect(storage.load(ROOM).updates.length).toBe(later.length);
@@ -265,9 +270,9 @@ it('BC7: folded entries a stop left in the file are skipped by loads, and delete
   const folded = typists.bursts(30);
   const later = typists.bursts(1);
   const storage = open('stopped');
-  storage.append(folded.map((entry) => ({ room: ROOM, ...entry })));
+  appendTo(storage, folded);
   snapshotOverTheLog(folded);
-  storage.append(later.map((entry) => ({ room: ROOM, ...entry })));
+  appendTo(storage, later);
   expect(rowsOf('stopped')).toBe(folded.length + later.length);
   expect(storage.logLength(ROOM)).toBe(later.length);
   expect(storage.loadLog(ROOM).length).toBe(later.length);

@@ -11,7 +11,7 @@ import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { buffersOf, planCompaction, type Compaction, type FoldInputs } from '../history/fold';
 import { HistoryStore } from '../history/historyStore';
-import { checkOf, compactionReader, compactionWriter, LogTrimmer, MARK_OF, toLogged, type CompactionCheck, type CompactionJob, type LogRow } from './compactionIO';
+import { checkOf, compactionReader, compactionWriter, LogTrimmer, roomReads, type CompactionCheck, type CompactionJob } from './compactionIO';
 import { KeptDocs } from './keptDocs';
 
 export type StorageJob =
@@ -53,14 +53,9 @@ function databaseOf(file: string, retentionDays: number | null): CompactingConne
   const db = new Database(file); // WAL, set by the relay's connection, is a property of the file
   // Its writes are made durable by the relay's next fsync of the WAL (compactionIO.ts).
   db.pragma('synchronous = NORMAL');
-  const selectSnapshot = db.prepare<[string], { state: Buffer }>('SELECT state FROM snapshots WHERE room = ?');
-  const selectLog = db.prepare<[string], LogRow>(`SELECT data, at, author, quiet FROM updates WHERE room = ? AND seq > ${MARK_OF} ORDER BY seq`);
-  const loadSnapshot = (room: string) => {
-    const row = selectSnapshot.get(room);
-    return row ? new Uint8Array(row.state) : null;
-  };
+  const { loadSnapshot, loadLog } = roomReads(db);
   // The relay's own HistoryStore sweeps expired versions; this one only folds.
-  const history = new HistoryStore(db, { retentionDays, sweep: false }, { loadSnapshot, loadLog: (room) => selectLog.all(room).map(toLogged) });
+  const history = new HistoryStore(db, { retentionDays, sweep: false }, { loadSnapshot, loadLog });
   opened = {
     read: compactionReader(db, history, loadSnapshot),
     write: compactionWriter(db, history, { deleteFolded: false }),
