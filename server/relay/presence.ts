@@ -13,7 +13,7 @@ import { CloseCode, Role } from '../../src/protocol/constants';
 import { ClusterOrigin, type RoomBus } from '../cluster/clusterLink';
 import type { RelayLimits } from '../config';
 import type { Logger } from '../log';
-import type { Connection } from './connection';
+import { broadcast, type Connection } from './connection';
 import { LimitExceeded, ProtocolError } from './protocolError';
 
 /** Called once per room when its Awareness is created (rooms.ts records authors for history); one function for every room. */
@@ -137,7 +137,7 @@ export class Presence {
     if (changed.size < entries.length) frame = encodeAwareness(writeAwarenessEntries(entries.filter((entry) => changed.has(entry.clientId))));
     // Everyone gets it, the sender included: for a client alone in a room this
     // echo is the traffic that keeps y-websocket's 30 s silence timeout away.
-    for (const connection of this.connections) connection.send(frame);
+    broadcast(this.connections, frame);
     this.owner.bus.publishAwareness(frame);
   }
 
@@ -157,7 +157,7 @@ export class Presence {
       return;
     }
     const forward = frame ?? encodeAwareness(update);
-    for (const connection of this.connections) connection.send(forward);
+    broadcast(this.connections, forward);
   }
 
   /** The states of this relay's own sockets, encoded, or null if there are none. */
@@ -209,7 +209,7 @@ export class Presence {
     const publish = origin === 'leave';
     if (this.connections.size === 0 && !publish) return;
     const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    for (const connection of this.connections) connection.send(frame);
+    broadcast(this.connections, frame);
     if (publish) this.owner.bus.publishAwareness(frame);
   }
 }

@@ -26,7 +26,7 @@ import { editMeta, type EditMeta } from '../history/updateAuthor';
 import type { Logger } from '../log';
 import type { DecodeErrorKind, Metrics } from '../metrics';
 import type { StoredRoom } from '../storage/storage';
-import type { Connection, HeldUpdate } from './connection';
+import { broadcast, type Connection, type HeldUpdate } from './connection';
 import { flattenAddedText, flattenAllText } from './flatText';
 import { HeldUpdates } from './heldUpdates';
 import { Presence, type PresenceCreated } from './presence';
@@ -340,7 +340,7 @@ export class Room implements ClusterRoom {
     this.metrics.compactSyncEncodes.inc();
     this.deflateStep2(Y.encodeStateAsUpdateV2(this.ydoc), (frame) => {
       pending.frame = frame;
-      for (const connection of pending.waiting) connection.send(frame);
+      broadcast(pending.waiting, frame);
       pending.waiting = [];
       // Small documents encode in microseconds: not worth keeping.
       if (frame.byteLength < KEEP_WHOLE_COMPACT_BYTES && this.wholeCompact === pending) this.wholeCompact = null;
@@ -521,9 +521,7 @@ export class Room implements ClusterRoom {
       // A step 2 goes out as an update: a peer must not mistake someone else's step 2 for the end of its own handshake.
       forward = asUpdateFrame(frame);
     }
-    for (const connection of this.connections) {
-      if (connection !== from) connection.send(forward);
-    }
+    broadcast(this.connections, forward, from);
     this.bus.publishUpdate(forward, edit);
   }
 
@@ -553,7 +551,7 @@ export class Room implements ClusterRoom {
     const stored = added.kind === 'trimmed' ? added.update : update;
     this.sink.enqueue(this, stored, editMeta(scan, null, this.takeAppliedTransaction()));
     const forward = added.kind === 'new' && frame ? asUpdateFrame(frame) : encodeUpdate(stored);
-    for (const connection of this.connections) connection.send(forward);
+    broadcast(this.connections, forward);
     if (this.held?.any()) this.releaseHeld();
     return true;
   }
