@@ -10,13 +10,20 @@ import { fmt, ForeignCpu, median, ms, percentile, QUICK, report, sleep, tick, wi
 import { CLIENT_NOTES, SERVER_KINDS, SERVER_LABELS, startServer, type ServerKind } from './lib/servers';
 import { threadCpu, threadCpuSince, type ThreadCpu } from './lib/threadCpu';
 
-const UPDATES = QUICK ? 300 : 2_000;
+/**
+ * Updates per run (UPDATES=n to try others). Until 2026-11-29 it was 2,000: at
+ * 10 readers a run then lasted 100-250 ms, and the same code's ratio swung
+ * 1.2-2.3x from round to round (each run starts a fresh server, whose JIT is
+ * still compiling in a window that short); 6,000 after a longer warm-up gives
+ * runs of 0.3-0.6 s.
+ */
+const UPDATES = Number(process.env.UPDATES ?? (QUICK ? 300 : 6_000));
 const READER_COUNTS = [10, 100];
-const ROUNDS = QUICK ? 1 : 3;
+const ROUNDS = QUICK ? 1 : 5;
 /** Updates the writer sends before yielding to the event loop (so its socket flushes). */
 const BURST = 50;
 /** Updates sent (and delivered) before measuring, so every server's JIT is warm (WARMUP=n to try others). */
-const WARMUP_UPDATES = Number(process.env.WARMUP ?? (QUICK ? 200 : 500));
+const WARMUP_UPDATES = Number(process.env.WARMUP ?? (QUICK ? 200 : 2_000));
 
 interface FanoutRun {
   deliveriesPerSecond: number;
