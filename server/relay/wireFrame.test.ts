@@ -4,12 +4,18 @@
  * real relay get each update once, byte for byte, at every length class of
  * the frame header, the writer none of its own.
  */
-import { Receiver } from 'ws';
+import type { Writable } from 'node:stream';
+import * as ws from 'ws';
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeUpdate } from '../../src/protocol/codec';
 import { RawClient, startTestRelay, type TestRelay } from './testing';
 import { binaryFrame } from './wireFrame';
+
+/** ws's frame parser: exported by ws, not described by @types/ws. */
+const { Receiver } = ws as unknown as {
+  Receiver: new (options: { isServer: boolean; binaryType: string; maxPayload: number }) => Writable;
+};
 
 /** What ws's client-side parser reads from `bytes`: each message and whether it was binary. */
 function parse(bytes: Buffer): Array<{ data: Buffer; binary: boolean }> {
