@@ -32,6 +32,10 @@
  * moved from there into the frame lowers apply without drawing the character
  * any sooner; "keydown → bob's frame" is the figure that tells.
  *
+ * Last, the floor: the same socket → relay → socket → DOM path between two
+ * pages that do nothing else (`floor`), what any editor's path costs at least
+ * on the machine the benchmark runs on.
+ *
  *   npm run bench -- propagation        (or: node --import tsx bench/propagation.ts)
  *
  * Needs a built app (npm run build) and a Chromium (see e2e/support/browser.ts).
@@ -44,7 +48,7 @@ import * as Y from 'yjs';
 import { startConcord } from '../server/app';
 import { Connection } from '../server/relay/connection';
 import { Room } from '../server/relay/room';
-import { isUpdateFrame, updateOfFrame } from '../src/protocol/codec';
+import { encodeUpdate, isUpdateFrame, updateOfFrame } from '../src/protocol/codec';
 import { loadConfig } from '../server/config';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/browser';
 import { maybeProfile } from './lib/profiler';
@@ -134,10 +138,19 @@ function stampRelay() {
     }
     return receive.call(this, from, frame);
   };
+  // A frame for one socket goes through `send`, one for several through `sendFramed` (connection.ts).
   const send = Connection.prototype.send;
+  const sendFramed = Connection.prototype.sendFramed;
+  const stamp = (connection: Connection, frame: Uint8Array) => {
+    if (connection === bob && isLiveUpdate(frame)) toBob.push({ at: performance.timeOrigin + performance.now(), frame });
+  };
   Connection.prototype.send = function (this: Connection, frame: Uint8Array) {
-    if (this === bob && isLiveUpdate(frame)) toBob.push({ at: performance.timeOrigin + performance.now(), frame });
+    stamp(this, frame);
     return send.call(this, frame);
+  };
+  Connection.prototype.sendFramed = function (this: Connection, frame: Uint8Array, wire: Buffer) {
+    stamp(this, frame);
+    return sendFramed.call(this, frame, wire);
   };
   return {
     fromAlice,
@@ -150,6 +163,7 @@ function stampRelay() {
     restore() {
       Room.prototype.receive = receive;
       Connection.prototype.send = send;
+      Connection.prototype.sendFramed = sendFramed;
     },
   };
 }
@@ -260,12 +274,99 @@ export async function benchPropagation(): Promise<void> {
       const s = stats(values);
       return [name, { 'p50 (ms)': s.p50?.toFixed(2), 'p99 (ms)': s.p99?.toFixed(2) }];
     })));
+    relayStamps.restore();
+    await floor(concord.url, browser);
   } finally {
     relayStamps.restore();
     await browser.close();
     await concord.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The floor pages' script (a string: tsx would wrap named functions in a helper the page does not have). */
+const FLOOR_SCRIPT = `new Promise((resolve, reject) => {
+  const now = () => performance.timeOrigin + performance.now();
+  const stamps = { sent: [], received: [], shown: [], closed: null };
+  const text = document.body.appendChild(document.createElement('p'));
+  new MutationObserver(() => stamps.shown.push(now())).observe(text, { childList: true, characterData: true, subtree: true });
+  const socket = new WebSocket('ws://' + location.host + '/ws/ROOM');
+  socket.binaryType = 'arraybuffer';
+  socket.onmessage = (event) => {
+    const bytes = new Uint8Array(event.data);
+    if (bytes[0] !== 0 || bytes[1] !== 2) return; // an update (sync step 2 as a live change)
+    stamps.received.push(now());
+    text.textContent += 'x';
+  };
+  // Alice: one frame every delay ms; resolves when all are sent.
+  window.__sendAll = (frames, delay) => new Promise((done) => {
+    let next = 0;
+    const timer = setInterval(() => {
+      stamps.sent.push(now());
+      socket.send(new Uint8Array(frames[next++]));
+      if (next === frames.length) {
+        clearInterval(timer);
+        done();
+      }
+    }, delay);
+  });
+  socket.onclose = (event) => {
+    stamps.closed = event.code + ' ' + event.reason;
+    reject(new Error('the socket closed: ' + stamps.closed));
+  };
+  window.__floor = stamps;
+  socket.onopen = resolve;
+})`;
+
+/**
+ * The floor of this machine: the same path (alice's socket → relay → bob's
+ * socket → bob's DOM) between two pages that do nothing else. Alice's page
+ * sends ready-made one-character updates on a plain WebSocket every
+ * TYPING_DELAY_MS; bob's page appends a character to a paragraph when one
+ * arrives. What the editor's path costs beyond this is the editor's; what this
+ * costs is the browser's, the relay's and the machine's.
+ */
+/** Updates sent before those the floor counts: the first dozen wait for both pages' and the relay's code to warm up (10-50 ms each). */
+const FLOOR_WARMUP = 20;
+
+async function floor(relayUrl: string, browser: import('@playwright/test').Browser): Promise<void> {
+  const room = `floor-${Date.now().toString(36)}`;
+  const writer = new Y.Doc();
+  writer.clientID = 424_242;
+  const frames: number[][] = [];
+  writer.on('update', (update: Uint8Array) => frames.push([...encodeUpdate(update)]));
+  for (let i = 0; i < FLOOR_WARMUP + KEYSTROKES; i++) writer.getText('floor').insert(i, 'x');
+  const open = async () => {
+    const page = await (await browser.newContext()).newPage();
+    // A document the relay serves (its health check): a page of its own origin and address, with nothing running.
+    // (A page made up by Playwright at that URL counts as another address space: Chrome blocks its socket to loopback.)
+    await page.goto(`${relayUrl}/healthz`);
+    await page.evaluate(FLOOR_SCRIPT.replace('ROOM', room));
+    return page;
+  };
+  const alice = await open();
+  const bob = await open();
+  await alice.evaluate(`window.__sendAll(${JSON.stringify(frames)}, ${TYPING_DELAY_MS})`);
+  try {
+    await bob.waitForFunction((n) => (window as unknown as { __floor: { shown: number[] } }).__floor.shown.length >= n, FLOOR_WARMUP + KEYSTROKES, { timeout: 30_000 });
+  } catch (error) {
+    const state = async (page: Page) => page.evaluate('JSON.stringify({ closed: window.__floor.closed, sent: window.__floor.sent.length, received: window.__floor.received.length })');
+    throw new Error(`floor: bob did not get every update (alice ${await state(alice)}, bob ${await state(bob)})`, { cause: error });
+  }
+  type Stamps = { sent: number[]; received: number[]; shown: number[] };
+  const sent = (await alice.evaluate(() => (window as unknown as { __floor: Stamps }).__floor)).sent;
+  const { received, shown } = await bob.evaluate(() => (window as unknown as { __floor: Stamps }).__floor);
+  const row = (name: string, at: number[]) => {
+    const s = stats(sent.map((t, i) => at[i] - t).slice(FLOOR_WARMUP));
+    return [name, { 'p50 (ms)': s.p50?.toFixed(2), 'p99 (ms)': s.p99?.toFixed(2) }];
+  };
+  console.log(
+    `\nThe floor: ${KEYSTROKES} one-character updates (after ${FLOOR_WARMUP} not counted) between two pages that do nothing else (plain WebSocket, a paragraph), ` +
+      "same relay. Compare with send + relay + deliver (→ bob's page gets it) and with alice's DOM → bob's DOM above.",
+  );
+  console.table(Object.fromEntries([row("alice's socket → bob's page gets it", received), row("alice's socket → bob's DOM shows it", shown)]));
+  await alice.context().close();
+  await bob.context().close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchPropagation();
