@@ -95,7 +95,11 @@ export class Connection {
     private readonly rateLimit: RateLimit,
   ) {
     this.tokens = rateLimit.burst;
+    this.takesOurFrames = socket.extensions === ''; // (ws builds that string anew at each read)
   }
+
+  /** No extension was negotiated: frames built by `binaryFrame` can go on the wire as they are (`sendFramed`). */
+  private readonly takesOurFrames: boolean;
 
   /** Milliseconds since the socket opened. */
   get ageMs(): number {
@@ -168,7 +172,7 @@ export class Connection {
     this.corkUntilNextTick();
     const tcp = this.tcp;
     // (The same write ws's sender makes; with no extension its queue is always empty.)
-    if (tcp && this.socket.extensions === '') tcp.write(wire);
+    if (tcp && this.takesOurFrames) tcp.write(wire);
     else this.socket.send(frame, { binary: true });
     this.sent(frame.byteLength);
   }
