@@ -51,7 +51,7 @@ interface DurabilityRow {
  * cores with the relay, and whose pauses are part of what it measures).
  */
 class Samples {
-  private values = new Float64Array(1 << 16);
+  private values = new Float64Array(1 << 16).fill(NaN); // NaN: not recorded
   length = 0;
   push(value: number): void {
     this.set(this.length, value);
